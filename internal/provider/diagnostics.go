@@ -1,0 +1,67 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
+)
+
+// errorDetail explains a failed call to Zendesk for a diagnostic: the
+// request, Zendesk's status, error, description and every detail, and what
+// the user can do about it.
+func errorDetail(err error) string {
+	var apiErr *zendesk.APIError
+	if !errors.As(err, &apiErr) {
+		var reqErr *zendesk.RequestError
+		if errors.As(err, &reqErr) {
+			return err.Error() + "\n\nZendesk could not be reached, or the connection dropped. Check the network and the account URL; " +
+				"reads, updates and deletes were retried up to max_retries times."
+		}
+		return err.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Zendesk answered %s %s with HTTP %d %s", apiErr.Method, apiErr.Path, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, " (%d attempts, the last answer shown)", apiErr.Attempts)
+	}
+	b.WriteString(".")
+	if apiErr.Code != "" {
+		fmt.Fprintf(&b, "\nError: %s", apiErr.Code)
+	}
+	if apiErr.Description != "" {
+		fmt.Fprintf(&b, "\nDescription: %s", apiErr.Description)
+	}
+	if lines := apiErr.DetailLines(); len(lines) > 0 {
+		b.WriteString("\nDetails:")
+		for _, line := range lines {
+			fmt.Fprintf(&b, "\n  - %s", line)
+		}
+	}
+	if apiErr.Body != "" {
+		fmt.Fprintf(&b, "\nBody: %s", apiErr.Body)
+	}
+	if hint := statusHint(apiErr); hint != "" {
+		b.WriteString("\n\n" + hint)
+	}
+	return b.String()
+}
+
+func statusHint(e *zendesk.APIError) string {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return "Zendesk did not accept the credentials. Check email and api_token, or oauth_token (and the ZENDESK_* environment variables that stand in for them)."
+	case e.StatusCode == http.StatusForbidden:
+		return "The credentials are valid but not allowed to do this. An OAuth token needs the broad \"read write\" scope " +
+			"(the identities API refuses tokens scoped users:read or users:write only), and the agent behind the credentials " +
+			"must be allowed to manage users."
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "The account's API rate limit was exceeded and stayed exceeded through every retry. " +
+			"Other integrations share the limit: run again later, or raise max_retries."
+	case e.StatusCode >= 500:
+		return "Zendesk failed to process the request. Run again later; if it persists, check https://status.zendesk.com."
+	}
+	return ""
+}

@@ -1,0 +1,41 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
+)
+
+var (
+	// emailPattern is deliberately loose: one @, no spaces, a dot in the
+	// domain. Zendesk has the last word on anything subtler.
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
+	// phoneFormatting is what may separate the digits of a phone number.
+	phoneFormatting = strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "")
+	phoneDigits     = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
+)
+
+// checkValue returns why value cannot be an identity of identityType, or
+// nil. The messages name the value and what is allowed.
+func checkValue(identityType, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("value must not be blank: set the %s address, number or handle", identityType)
+	}
+	if strings.TrimSpace(value) != value {
+		return fmt.Errorf("value %q has leading or trailing spaces; remove them", value)
+	}
+	switch identityType {
+	case zendesk.TypeEmail, zendesk.TypeGoogle:
+		if !emailPattern.MatchString(value) {
+			return fmt.Errorf("value %q is not a valid email address: a %s identity needs an address such as ana@example.com", value, identityType)
+		}
+	case zendesk.TypePhoneNumber, zendesk.TypeAgentForwarding:
+		if !phoneDigits.MatchString(phoneFormatting.Replace(value)) {
+			return fmt.Errorf("value %q is not a plausible phone number: a %s identity needs 7 to 15 digits, optionally "+
+				"led by + and grouped with spaces, dashes, dots or parentheses, such as +1 555 010 0200", value, identityType)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+// Package zendesk is a client for the Zendesk Support API's user identity
+// endpoints. It knows HTTP and Zendesk's rules (errors, retries, rate limits,
+// pagination) and nothing of Terraform.
+package zendesk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const (
+	defaultRetryWaitMin = time.Second
+	defaultRetryWaitMax = 30 * time.Second
+	// attemptTimeout bounds one HTTP exchange, so a hung connection becomes
+	// a retryable failure instead of a stuck apply.
+	attemptTimeout = 60 * time.Second
+	// maxResponseBody bounds how much of an answer is read.
+	maxResponseBody = 32 << 20
+)
+
+// Config configures a Client.
+type Config struct {
+	// URL is the account's base URL, e.g. https://acme.zendesk.com.
+	URL string
+	// Auth supplies the credentials of every request.
+	Auth Auth
+	// UserAgent is sent with every request.
+	UserAgent string
+	// MaxRetries bounds how many times a failed request is sent again; 0
+	// sends each request once.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// attempts when Zendesk gives no Retry-After (defaults 1s and 30s).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// Wait, when set, is given every pause the client is about to take
+	// before a retry, and returns the pause to take instead. Tests use it
+	// to observe waits without sleeping.
+	Wait func(time.Duration) time.Duration
+	// HTTPClient sends the requests (default: pooled, 60s per attempt).
+	HTTPClient *http.Client
+	// Logger receives request, response and retry logs (default: none).
+	Logger Logger
+}
+
+// Client calls one Zendesk account's API. It is safe for concurrent use.
+type Client struct {
+	base       *url.URL
+	auth       Auth
+	userAgent  string
+	maxRetries int
+	waitMin    time.Duration
+	waitMax    time.Duration
+	wait       func(time.Duration) time.Duration
+	http       *http.Client
+	log        Logger
+	cache      *identityCache
+}
+
+// New checks cfg and returns a client.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseBaseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("no credentials: an API token or OAuth token is required")
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
+	c := &Client{
+		base:       base,
+		auth:       cfg.Auth,
+		userAgent:  cfg.UserAgent,
+		maxRetries: cfg.MaxRetries,
+		waitMin:    orDefault(cfg.RetryWaitMin, defaultRetryWaitMin),
+		waitMax:    orDefault(cfg.RetryWaitMax, defaultRetryWaitMax),
+		wait:       cfg.Wait,
+		http:       cfg.HTTPClient,
+		log:        cfg.Logger,
+		cache:      newIdentityCache(),
+	}
+	if c.http == nil {
+		c.http = cleanhttp.DefaultPooledClient()
+		c.http.Timeout = attemptTimeout
+	}
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+	return c, nil
+}
+
+// BaseURL is the account's base URL, e.g. https://acme.zendesk.com.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// call is one API operation: its request, and whether it may be sent again
+// after a failure that left its outcome unknown.
+type call struct {
+	method string
+	// path is under the base URL; next, when set, is an absolute URL that
+	// Zendesk handed out (the next page) and replaces path and query.
+	path  string
+	query url.Values
+	next  string
+	body  any
+}
+
+// idempotent reports whether sending the call twice has the effect of
+// sending it once. A POST creates a new identity each time it gets through.
+func (r call) idempotent() bool { return r.method != http.MethodPost }
+
+// do sends the call, with retries, and decodes a 2xx answer into out.
+func (c *Client) do(ctx context.Context, r call, out any) error {
+	target, err := c.target(r)
+	if err != nil {
+		return err
+	}
+	var payload any
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return fmt.Errorf("encoding %s %s: %w", r.method, target.Path, err)
+		}
+		payload = b
+	}
+	ctx = context.WithValue(ctx, callStateKey{}, &callState{})
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target.String(), payload)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := c.authorize(req.Request); err != nil {
+		return err
+	}
+	if payload != nil {
+		c.log.Trace(ctx, "Zendesk request body", map[string]any{"method": r.method, "path": target.Path, "body": string(payload.([]byte))})
+	}
+
+	resp, err := c.retrier(r.method, target.Path, r.idempotent()).Do(req)
+	if err != nil {
+		var reqErr *RequestError
+		var apiErr *APIError
+		if errors.As(err, &reqErr) || errors.As(err, &apiErr) {
+			return err
+		}
+		// Cancelled while waiting to retry: the last attempt had an answer,
+		// so nothing is in doubt.
+		return fmt.Errorf("%s %s: %w", r.method, target.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	if err != nil {
+		return &RequestError{Method: r.method, Path: target.Path, Attempts: 1, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	c.log.Trace(ctx, "Zendesk response body", map[string]any{"method": r.method, "path": target.Path, "status": resp.StatusCode, "body": string(body)})
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newAPIError(r.method, target.Path, resp, body)
+	}
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s %s: decoding Zendesk's answer (HTTP %d): %w", r.method, target.Path, resp.StatusCode, err)
+	}
+	return nil
+}
+
+// target resolves the call's URL. A next-page URL must point at the same
+// account: the credentials go wherever the request goes.
+func (c *Client) target(r call) (*url.URL, error) {
+	if r.next == "" {
+		u := *c.base
+		u.Path = r.path
+		u.RawQuery = r.query.Encode()
+		return &u, nil
+	}
+	u, err := url.Parse(r.next)
+	if err != nil {
+		return nil, fmt.Errorf("zendesk returned a next-page link that is not a URL: %w", err)
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+		return nil, fmt.Errorf("zendesk returned a next-page link to %s://%s, not to the account at %s; refusing to send credentials there", u.Scheme, u.Host, c.base)
+	}
+	return u, nil
+}
+
+// authorize sets the Authorization header; it runs before every attempt so
+// a renewed token is used on retries.
+func (c *Client) authorize(req *http.Request) error {
+	header, err := c.auth.Authorization(req.Context())
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", header)
+	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

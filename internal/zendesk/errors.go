@@ -1,0 +1,212 @@
+package zendesk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxErrorBody bounds how much of a non-JSON error body is kept for messages.
+const maxErrorBody = 512
+
+// APIError is an answer from Zendesk with a status other than 2xx.
+type APIError struct {
+	// Method and Path name the request, e.g. "POST /api/v2/users/1/identities".
+	Method string
+	Path   string
+	// StatusCode is the HTTP status Zendesk answered with.
+	StatusCode int
+	// Code is Zendesk's "error" field, e.g. "RecordInvalid" or "invalid_token".
+	Code string
+	// Description is Zendesk's "description" (or "error_description", or the
+	// "message" of an error object).
+	Description string
+	// Details holds Zendesk's per-field validation errors, keyed by field.
+	Details map[string][]ErrorDetail
+	// Body is the raw body, kept (truncated) when it was not a JSON error.
+	Body string
+	// RetryAfter is the wait Zendesk asked for in its Retry-After header.
+	RetryAfter time.Duration
+	// Attempts is how many times the request was sent before giving up.
+	Attempts int
+}
+
+// ErrorDetail is one entry of a Zendesk validation error.
+type ErrorDetail struct {
+	Error       string `json:"error"`
+	Description string `json:"description"`
+}
+
+// Error renders the status, Zendesk's error, description and every detail.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	switch {
+	case e.Code != "" && e.Description != "":
+		fmt.Fprintf(&b, ": %s: %s", e.Code, e.Description)
+	case e.Code != "":
+		fmt.Fprintf(&b, ": %s", e.Code)
+	case e.Description != "":
+		fmt.Fprintf(&b, ": %s", e.Description)
+	case e.Body != "":
+		fmt.Fprintf(&b, ": %s", e.Body)
+	}
+	for _, line := range e.DetailLines() {
+		fmt.Fprintf(&b, "; %s", line)
+	}
+	return b.String()
+}
+
+// DetailLines renders each validation detail as "field: Error: Description",
+// sorted by field so messages are stable.
+func (e *APIError) DetailLines() []string {
+	fields := make([]string, 0, len(e.Details))
+	for field := range e.Details {
+		fields = append(fields, field)
+	}
+	sort.Strings(fields)
+	var lines []string
+	for _, field := range fields {
+		for _, d := range e.Details[field] {
+			switch {
+			case d.Error != "" && d.Description != "":
+				lines = append(lines, fmt.Sprintf("%s: %s: %s", field, d.Error, d.Description))
+			default:
+				lines = append(lines, fmt.Sprintf("%s: %s%s", field, d.Error, d.Description))
+			}
+		}
+	}
+	return lines
+}
+
+// HasDetail reports whether Zendesk flagged field with the error code code.
+func (e *APIError) HasDetail(field, code string) bool {
+	for _, d := range e.Details[field] {
+		if d.Error == code {
+			return true
+		}
+	}
+	return false
+}
+
+// IsNotFound reports whether err says the user or identity does not exist.
+// An unknown route (InvalidEndpoint) is a 404 too, but it means the URL is
+// wrong, not that the record is gone, so it does not count.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "InvalidEndpoint"
+}
+
+// IsDuplicateValue reports whether err is Zendesk refusing a value that
+// another identity of the account already has.
+func IsDuplicateValue(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity && apiErr.HasDetail("value", "DuplicateValue")
+}
+
+// StatusCode returns the HTTP status of an API error, or 0 for any other error.
+func StatusCode(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// errorBody is every shape of error body Zendesk is known to send.
+type errorBody struct {
+	Error            json.RawMessage            `json:"error"`
+	Description      string                     `json:"description"`
+	ErrorDescription string                     `json:"error_description"`
+	Details          map[string]json.RawMessage `json:"details"`
+}
+
+// errorObject is the newer `{"error":{"title":..,"message":..}}` shape.
+type errorObject struct {
+	Title   string `json:"title"`
+	Message string `json:"message"`
+}
+
+// newAPIError builds an APIError from a response whose body has been read.
+// It accepts JSON in each known shape, text/plain and empty bodies.
+func newAPIError(method, path string, resp *http.Response, body []byte) *APIError {
+	e := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode}
+	if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = wait
+	}
+	var parsed errorBody
+	if json.Unmarshal(body, &parsed) != nil || parsed.Error == nil && parsed.Description == "" {
+		e.Body = truncate(strings.TrimSpace(string(body)), maxErrorBody)
+		return e
+	}
+	var code string
+	var obj errorObject
+	switch {
+	case json.Unmarshal(parsed.Error, &code) == nil:
+		e.Code = code
+	case json.Unmarshal(parsed.Error, &obj) == nil:
+		e.Code, e.Description = obj.Title, obj.Message
+	}
+	if parsed.Description != "" {
+		e.Description = parsed.Description
+	} else if parsed.ErrorDescription != "" {
+		e.Description = parsed.ErrorDescription
+	}
+	e.Details = parseDetails(parsed.Details)
+	return e
+}
+
+// parseDetails reads the details map, whose entries are usually arrays of
+// {error, description} but are kept as text when they are anything else.
+func parseDetails(raw map[string]json.RawMessage) map[string][]ErrorDetail {
+	if len(raw) == 0 {
+		return nil
+	}
+	details := make(map[string][]ErrorDetail, len(raw))
+	for field, value := range raw {
+		var list []ErrorDetail
+		if json.Unmarshal(value, &list) == nil {
+			details[field] = list
+			continue
+		}
+		var one ErrorDetail
+		if json.Unmarshal(value, &one) == nil && (one.Error != "" || one.Description != "") {
+			details[field] = []ErrorDetail{one}
+			continue
+		}
+		details[field] = []ErrorDetail{{Description: truncate(string(value), maxErrorBody)}}
+	}
+	return details
+}
+
+// RequestError is a request that got no answer from Zendesk: the connection
+// failed or dropped, every attempt of it.
+type RequestError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Err      error
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("%s %s: no answer from Zendesk after %d attempts: %v", e.Method, e.Path, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("%s %s: no answer from Zendesk: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

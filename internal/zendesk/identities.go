@@ -1,0 +1,236 @@
+package zendesk
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// pageSize is the largest page Zendesk's cursor pagination serves.
+const pageSize = 100
+
+// reconcileTimeout bounds the check for a create whose answer was lost when
+// the operation's own context is already cancelled.
+const reconcileTimeout = 30 * time.Second
+
+type identityEnvelope struct {
+	Identity Identity `json:"identity"`
+}
+
+type createEnvelope struct {
+	Identity CreateIdentityRequest `json:"identity"`
+}
+
+type updateEnvelope struct {
+	Identity UpdateIdentityRequest `json:"identity"`
+}
+
+// identitiesPage is one page of a list, in either pagination style.
+type identitiesPage struct {
+	Identities []Identity `json:"identities"`
+	Meta       struct {
+		HasMore bool `json:"has_more"`
+	} `json:"meta"`
+	Links struct {
+		Next string `json:"next"`
+	} `json:"links"`
+	NextPage string `json:"next_page"`
+}
+
+// next returns the URL of the following page, or "" after the last one.
+func (p identitiesPage) next() string {
+	if p.Meta.HasMore && p.Links.Next != "" {
+		return p.Links.Next
+	}
+	return p.NextPage
+}
+
+func identitiesPath(userID int64) string {
+	return "/api/v2/users/" + strconv.FormatInt(userID, 10) + "/identities"
+}
+
+func identityPath(userID, identityID int64, action ...string) string {
+	p := identitiesPath(userID) + "/" + strconv.FormatInt(identityID, 10)
+	for _, a := range action {
+		p += "/" + a
+	}
+	return p
+}
+
+// ListIdentities returns every identity of the user, following the cursor
+// pages to the end. With types, only identities of those types are listed.
+func (c *Client) ListIdentities(ctx context.Context, userID int64, types ...string) ([]Identity, error) {
+	query := url.Values{"page[size]": {strconv.Itoa(pageSize)}}
+	for _, t := range types {
+		query.Add("type[]", t)
+	}
+	r := call{method: http.MethodGet, path: identitiesPath(userID), query: query}
+	version := c.cache.version(userID)
+	var all []Identity
+	seen := map[string]bool{}
+	for {
+		var page identitiesPage
+		if err := c.do(ctx, r, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Identities...)
+		next := page.next()
+		if next == "" {
+			c.cache.remember(userID, version, all, len(types) == 0)
+			return all, nil
+		}
+		if seen[next] {
+			return nil, fmt.Errorf("listing identities of user %d: Zendesk returned the next-page link %s twice", userID, next)
+		}
+		seen[next] = true
+		r = call{method: http.MethodGet, next: next}
+	}
+}
+
+// FindIdentity returns the user's identity of that type and value (emails
+// compared without regard to case), or nil when there is none.
+func (c *Client) FindIdentity(ctx context.Context, userID int64, identityType, value string) (*Identity, error) {
+	identities, err := c.ListIdentities(ctx, userID, identityType)
+	if err != nil {
+		return nil, err
+	}
+	for i := range identities {
+		if identities[i].Type == identityType && SameValue(identityType, identities[i].Value, value) {
+			return &identities[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// GetIdentity returns one identity of the user.
+func (c *Client) GetIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
+	version := c.cache.version(userID)
+	var out identityEnvelope
+	if err := c.do(ctx, call{method: http.MethodGet, path: identityPath(userID, identityID)}, &out); err != nil {
+		return nil, err
+	}
+	c.cache.remember(userID, version, []Identity{out.Identity}, false)
+	return &out.Identity, nil
+}
+
+// LookupIdentity returns the user's identity with that id, answering from
+// what this client has already read of the user when it can. An identity
+// that is missing from a collection read earlier is confirmed with a
+// request of its own before it is reported gone.
+func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
+	if identity, found, _ := c.cache.lookup(userID, identityID); found {
+		return &identity, nil
+	}
+	return c.GetIdentity(ctx, userID, identityID)
+}
+
+// CreateIdentity adds an identity to the user.
+//
+// A create is never sent twice blindly: when an attempt ends without a
+// usable answer (a dropped connection, a 500), it may still have been
+// carried out, so the user's identities are searched for the type and value
+// first. The one found is returned; when there is none, the create is sent
+// again, up to MaxRetries times.
+func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
+	defer c.cache.forget(userID)
+	r := call{method: http.MethodPost, path: identitiesPath(userID), body: createEnvelope{Identity: req}}
+	for attempt := 1; ; attempt++ {
+		var out identityEnvelope
+		err := c.do(ctx, r, &out)
+		if err == nil {
+			return &out.Identity, nil
+		}
+		if !outcomeUnknown(err) {
+			return nil, err
+		}
+		found, findErr := c.findAfterLostAnswer(ctx, userID, req)
+		if findErr != nil {
+			return nil, fmt.Errorf("%w; whether Zendesk created the identity anyway could not be checked: %v", err, findErr)
+		}
+		if found != nil {
+			c.log.Debug(ctx, "Zendesk created the identity although its answer was lost", map[string]any{"user_id": userID, "identity_id": found.ID})
+			return found, nil
+		}
+		if ctx.Err() != nil || attempt > c.maxRetries {
+			return nil, err
+		}
+		if err := c.sleep(ctx, c.backoff(c.waitMin, c.waitMax, attempt-1, nil)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// findAfterLostAnswer looks for the identity a create may have made. It
+// runs even when ctx was cancelled mid-request, so an interrupted apply
+// still learns of the identity it created.
+func (c *Client) findAfterLostAnswer(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+		defer cancel()
+	}
+	return c.FindIdentity(ctx, userID, req.Type, req.Value)
+}
+
+// UpdateIdentity changes the value or verified flag of an identity.
+func (c *Client) UpdateIdentity(ctx context.Context, userID, identityID int64, req UpdateIdentityRequest) (*Identity, error) {
+	defer c.cache.forget(userID)
+	var out identityEnvelope
+	r := call{method: http.MethodPut, path: identityPath(userID, identityID), body: updateEnvelope{Identity: req}}
+	if err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	return &out.Identity, nil
+}
+
+// DeleteIdentity removes an identity from the user.
+func (c *Client) DeleteIdentity(ctx context.Context, userID, identityID int64) error {
+	defer c.cache.forget(userID)
+	return c.do(ctx, call{method: http.MethodDelete, path: identityPath(userID, identityID)}, nil)
+}
+
+// MakePrimary makes the identity the primary one of its type; the identity
+// that was primary before is demoted. Zendesk answers with all of the
+// user's identities, which are returned.
+func (c *Client) MakePrimary(ctx context.Context, userID, identityID int64) ([]Identity, error) {
+	defer c.cache.forget(userID)
+	var out struct {
+		Identities []Identity `json:"identities"`
+	}
+	if err := c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "make_primary")}, &out); err != nil {
+		return nil, err
+	}
+	return out.Identities, nil
+}
+
+// VerifyIdentity marks the identity as verified.
+func (c *Client) VerifyIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
+	defer c.cache.forget(userID)
+	var out identityEnvelope
+	if err := c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "verify")}, &out); err != nil {
+		return nil, err
+	}
+	return &out.Identity, nil
+}
+
+// RequestVerification asks Zendesk to send the user a verification email
+// for the identity.
+func (c *Client) RequestVerification(ctx context.Context, userID, identityID int64) error {
+	defer c.cache.forget(userID)
+	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification")}, nil)
+}
+
+// sleep waits for d or until ctx is done.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,170 @@
+package zendesk
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// retrier returns the retry policy for one request:
+//
+//   - 429 and 503 are retried for every method after the Retry-After wait:
+//     Zendesk did not process the request.
+//   - Other 5xx answers and failed connections are retried only when the
+//     request is idempotent (GET, PUT, DELETE). A POST that got no answer
+//     may have created the identity; CreateIdentity checks before sending
+//     it again.
+//   - Everything else is final.
+//
+// MaxRetries bounds the attempts, and the context cancels any wait.
+func (c *Client) retrier(method, path string, idempotent bool) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryWaitMin: c.waitMin,
+		RetryWaitMax: c.waitMax,
+		RetryMax:     c.maxRetries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.shouldRetry(ctx, method, path, idempotent, resp, err)
+		},
+		Backoff: c.backoff,
+		ErrorHandler: func(resp *http.Response, err error, attempts int) (*http.Response, error) {
+			return nil, giveUp(method, path, resp, err, attempts)
+		},
+		PrepareRetry: c.authorize,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			c.log.Debug(req.Context(), "Zendesk request", map[string]any{
+				"method": req.Method, "url": req.URL.String(), "attempt": attempt + 1, "auth": c.auth.Method(),
+			})
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			c.log.Debug(resp.Request.Context(), "Zendesk response", map[string]any{
+				"method": resp.Request.Method, "url": resp.Request.URL.String(), "status": resp.StatusCode,
+				"rate_limit_remaining": resp.Header.Get("X-Rate-Limit-Remaining"),
+			})
+		},
+	}
+}
+
+func (c *Client) shouldRetry(ctx context.Context, method, path string, idempotent bool, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	fields := map[string]any{"method": method, "path": path}
+	if err != nil {
+		if errors.Is(err, errNotSent) {
+			return false, nil
+		}
+		// The default policy declines errors that no retry can fix (TLS
+		// certificates, bad schemes, redirect loops).
+		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		if retry && !idempotent {
+			fields["error"] = err.Error()
+			c.log.Warn(ctx, "Zendesk request failed without an answer; not resending a create blindly", fields)
+			return false, nil
+		}
+		if retry {
+			fields["error"] = err.Error()
+			c.log.Warn(ctx, "Zendesk request failed without an answer; retrying", fields)
+		}
+		return retry, nil
+	}
+	fields["status"] = resp.StatusCode
+	switch status := resp.StatusCode; {
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		fields["retry_after"] = resp.Header.Get("Retry-After")
+		c.log.Warn(ctx, "Zendesk asked to retry later", fields)
+		return true, nil
+	case status == http.StatusUnauthorized && c.renewToken(ctx, resp):
+		c.log.Debug(ctx, "Zendesk rejected the access token; retrying with a renewed one", fields)
+		return true, nil
+	case status >= 500 && status != http.StatusNotImplemented && idempotent:
+		c.log.Warn(ctx, "Zendesk answered with a server error; retrying", fields)
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff waits as long as Zendesk's Retry-After asks on 429 and 503, and
+// exponentially longer between other attempts.
+func (c *Client) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait := retryablehttp.DefaultBackoff(min, max, attempt, resp)
+	if c.wait != nil {
+		return c.wait(wait)
+	}
+	return wait
+}
+
+// giveUp turns the last attempt of a request that will not be sent again
+// into an error naming the request, the attempts and the last answer.
+func giveUp(method, path string, resp *http.Response, err error, attempts int) error {
+	if resp != nil {
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+		if err == nil || resp.StatusCode >= 300 {
+			apiErr := newAPIError(method, path, resp, body)
+			apiErr.Attempts = attempts
+			return apiErr
+		}
+	}
+	return &RequestError{Method: method, Path: path, Attempts: attempts, Err: err}
+}
+
+// parseRetryAfter reads a Retry-After header: whole seconds or an HTTP date.
+func parseRetryAfter(header string, now time.Time) (time.Duration, bool) {
+	if header == "" {
+		return 0, false
+	}
+	if seconds, err := strconv.Atoi(header); err == nil && seconds >= 0 {
+		return time.Duration(seconds) * time.Second, true
+	}
+	if at, err := http.ParseTime(header); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// outcomeUnknown reports whether a request failed in a way that leaves open
+// whether Zendesk carried it out: no answer arrived, or a server error other
+// than 503 (which Zendesk uses for requests it did not process).
+func outcomeUnknown(err error) bool {
+	if errors.Is(err, errNotSent) {
+		return false
+	}
+	var reqErr *RequestError
+	if errors.As(err, &reqErr) {
+		return true
+	}
+	status := StatusCode(err)
+	return status >= 500 && status != http.StatusServiceUnavailable
+}
+
+// errNotSent marks a failure that happened before the request left, so it
+// cannot have had any effect.
+var errNotSent = errors.New("request not sent")
+
+// renewToken handles a 401 for credentials that can be renewed: it drops
+// the rejected token so the retry fetches a new one. It does so once per
+// request, so a token that is refused again ends in the 401.
+func (c *Client) renewToken(ctx context.Context, resp *http.Response) bool {
+	auth, ok := c.auth.(renewingAuth)
+	state, _ := ctx.Value(callStateKey{}).(*callState)
+	if !ok || state == nil || state.renewed {
+		return false
+	}
+	state.renewed = true
+	auth.Invalidate(resp.Request.Header.Get("Authorization"))
+	return true
+}
+
+// callState is what the retry policy remembers across the attempts of one
+// request.
+type callState struct {
+	renewed bool
+}
+
+type callStateKey struct{}
