@@ -116,7 +116,7 @@ func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{newUserIdentitiesDataSource}
 }
 
 // providerModel is the provider block.

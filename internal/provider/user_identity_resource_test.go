@@ -106,7 +106,7 @@ func TestAccUserIdentity_primaryAndVerifiedOnCreate(t *testing.T) {
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(addr, attr("primary"), knownvalue.Bool(true)),
 						statecheck.ExpectKnownValue(addr, attr("verified"), knownvalue.Bool(true)),
-						statecheck.ExpectKnownValue(addr, attr("verified_at"), knownvalue.NotNull()),
+						statecheck.ExpectKnownValue(addr, attr("verification_method"), knownvalue.NotNull()),
 						statecheck.ExpectKnownValue(addr, attr("skip_verify_email"), knownvalue.Bool(true)),
 					},
 					Check: func(*terraform.State) error {

@@ -18,27 +18,43 @@ type identityCache struct {
 	writes map[int64]uint64
 }
 
+// source says how much of a user's collection the cache holds, from the
+// least to the most authoritative.
+type source int
+
+const (
+	// sourceNone: nothing, or single identities: a miss says nothing.
+	sourceNone source = iota
+	// sourceSideload: the identities that show_many sideloaded. A miss is
+	// checked with a list, since a sideload may carry fewer identities than
+	// the user has.
+	sourceSideload
+	// sourceList: the user's whole collection, listed page by page. A miss
+	// is still confirmed with a direct read before the identity is
+	// declared gone.
+	sourceList
+)
+
 type cachedUser struct {
 	identities map[int64]Identity
-	// complete is set when identities holds the user's whole collection.
-	complete bool
+	source     source
 }
 
 func newIdentityCache() *identityCache {
 	return &identityCache{users: map[int64]*cachedUser{}, writes: map[int64]uint64{}}
 }
 
-// lookup returns the cached identity, and whether the cache holds the
-// user's whole collection (so a miss means the identity is not in it).
-func (c *identityCache) lookup(userID, identityID int64) (identity Identity, found, complete bool) {
+// lookup returns the cached identity and how much of the user's collection
+// the cache holds.
+func (c *identityCache) lookup(userID, identityID int64) (identity Identity, found bool, src source) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u := c.users[userID]
 	if u == nil {
-		return Identity{}, false, false
+		return Identity{}, false, sourceNone
 	}
 	identity, found = u.identities[identityID]
-	return identity, found, u.complete
+	return identity, found, u.source
 }
 
 // version returns a token to take before reading a user, for remember.
@@ -48,24 +64,27 @@ func (c *identityCache) version(userID int64) uint64 {
 	return c.writes[userID]
 }
 
-// remember stores identities of the user read since version was taken;
-// complete says they are all of them. A read that a write overtook is
-// dropped.
-func (c *identityCache) remember(userID int64, version uint64, identities []Identity, complete bool) {
+// remember stores identities of the user read since version was taken. A
+// collection (src above sourceNone) replaces what was known unless that
+// came from a more authoritative source; single identities are added. A
+// read that a write overtook is dropped.
+func (c *identityCache) remember(userID int64, version uint64, identities []Identity, src source) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.writes[userID] != version {
 		return
 	}
 	u := c.users[userID]
-	if u == nil || complete {
-		u = &cachedUser{identities: make(map[int64]Identity, len(identities))}
+	switch {
+	case u == nil || src > sourceNone && src >= u.source:
+		u = &cachedUser{identities: make(map[int64]Identity, len(identities)), source: src}
 		c.users[userID] = u
+	case src > sourceNone:
+		return // a less authoritative collection than the one held
 	}
 	for _, identity := range identities {
 		u.identities[identity.ID] = identity
 	}
-	u.complete = u.complete || complete
 }
 
 // forget drops what is known of the user, after a write to it.

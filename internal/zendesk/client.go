@@ -50,6 +50,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives request, response and retry logs (default: none).
 	Logger Logger
+	// BatchWindow is how long an identity lookup waits for others to join
+	// its show_many batch (default 10ms).
+	BatchWindow time.Duration
 }
 
 // Client calls one Zendesk account's API. It is safe for concurrent use.
@@ -64,6 +67,7 @@ type Client struct {
 	http       *http.Client
 	log        Logger
 	cache      *identityCache
+	reader     *reader
 }
 
 // New checks cfg and returns a client.
@@ -94,9 +98,14 @@ func New(cfg Config) (*Client, error) {
 		c.http = cleanhttp.DefaultPooledClient()
 		c.http.Timeout = attemptTimeout
 	}
+	// Every attempt, retries included, goes through the pacer.
+	paced := *c.http
+	paced.Transport = &pacedTransport{base: orDefaultTransport(c.http.Transport), pacer: newPacer(cfg.Wait)}
+	c.http = &paced
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
+	c.reader = newReader(c, orDefault(cfg.BatchWindow, defaultBatchWindow))
 	return c, nil
 }
 
@@ -207,6 +216,13 @@ func (c *Client) authorize(req *http.Request) error {
 	}
 	req.Header.Set("Authorization", header)
 	return nil
+}
+
+func orDefaultTransport(t http.RoundTripper) http.RoundTripper {
+	if t != nil {
+		return t
+	}
+	return http.DefaultTransport
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -79,7 +79,11 @@ func (c *Client) ListIdentities(ctx context.Context, userID int64, types ...stri
 		all = append(all, page.Identities...)
 		next := page.next()
 		if next == "" {
-			c.cache.remember(userID, version, all, len(types) == 0)
+			src := sourceList
+			if len(types) > 0 {
+				src = sourceNone
+			}
+			c.cache.remember(userID, version, all, src)
 			return all, nil
 		}
 		if seen[next] {
@@ -112,19 +116,8 @@ func (c *Client) GetIdentity(ctx context.Context, userID, identityID int64) (*Id
 	if err := c.do(ctx, call{method: http.MethodGet, path: identityPath(userID, identityID)}, &out); err != nil {
 		return nil, err
 	}
-	c.cache.remember(userID, version, []Identity{out.Identity}, false)
+	c.cache.remember(userID, version, []Identity{out.Identity}, sourceNone)
 	return &out.Identity, nil
-}
-
-// LookupIdentity returns the user's identity with that id, answering from
-// what this client has already read of the user when it can. An identity
-// that is missing from a collection read earlier is confirmed with a
-// request of its own before it is reported gone.
-func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
-	if identity, found, _ := c.cache.lookup(userID, identityID); found {
-		return &identity, nil
-	}
-	return c.GetIdentity(ctx, userID, identityID)
 }
 
 // CreateIdentity adds an identity to the user.
