@@ -1,0 +1,181 @@
+package zendesktest
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FaultKind is what an injected fault does to a request.
+type FaultKind int
+
+const (
+	// FaultLatency delays the request by Delay, then serves it normally.
+	// A client that gives up during the delay is not served at all.
+	FaultLatency FaultKind = iota
+	// FaultStatus answers Status with Body, ContentType and RetryAfter
+	// without touching the store.
+	FaultStatus
+	// FaultAfterCommit serves the request (the store changes), then answers
+	// Status (default 500) instead of the real answer: the client cannot
+	// tell whether its change happened.
+	FaultAfterCommit
+	// FaultDrop closes the connection without an answer, before touching
+	// the store.
+	FaultDrop
+	// FaultDropAfterCommit serves the request, then closes the connection
+	// without an answer.
+	FaultDropAfterCommit
+)
+
+// String names the kind as tests and logs show it.
+func (k FaultKind) String() string {
+	switch k {
+	case FaultLatency:
+		return "latency"
+	case FaultStatus:
+		return "status"
+	case FaultAfterCommit:
+		return "after_commit"
+	case FaultDrop:
+		return "drop"
+	case FaultDropAfterCommit:
+		return "drop_after_commit"
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fault is a rule for injecting a failure. Rules are tried in the order they
+// were added; the first that matches a request and whose turn it is decides
+// that request's fate. Faults are evaluated after the rate limit and
+// authentication, so refused requests never reach them.
+type Fault struct {
+	Kind FaultKind
+	// Method to match; "" matches any.
+	Method string
+	// Route to match; "" matches every request under /api/v2. Token
+	// exchanges (/oauth/tokens) are faulted only by rules that name
+	// RouteOAuthTokens, so a blanket rule does not break authentication.
+	Route Route
+	// Every applies the fault to every Nth matching request (0 or 1: every
+	// one). Counting is per rule.
+	Every int
+	// Times stops the rule after it applied this many times (0: no limit).
+	Times int
+
+	// Status, Body, ContentType and RetryAfter (seconds, sent as
+	// Retry-After when > 0) shape the answer of FaultStatus and
+	// FaultAfterCommit. An empty Body gets Zendesk's usual body for Status.
+	Status      int
+	Body        string
+	ContentType string
+	RetryAfter  int
+
+	// Delay is FaultLatency's delay.
+	Delay time.Duration
+}
+
+// faultRule is a Fault with its counters.
+type faultRule struct {
+	Fault
+	seen    int // matching requests while the rule was active
+	applied int
+}
+
+func (f *faultRule) matches(method string, rt route) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, method) {
+		return false
+	}
+	if f.Route == "" {
+		return rt.api
+	}
+	return f.Route == rt.name
+}
+
+// AddFault adds a fault rule after the existing ones.
+func (s *Server) AddFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &faultRule{Fault: f})
+}
+
+// ClearFaults removes every fault rule.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// pickFault chooses the fault for a request, if any, and counts it. The
+// caller holds s.mu.
+func (s *Server) pickFault(method string, rt route) (Fault, bool) {
+	for _, f := range s.faults {
+		if (f.Times > 0 && f.applied >= f.Times) || !f.matches(method, rt) {
+			continue
+		}
+		f.seen++
+		if f.Every > 1 && f.seen%f.Every != 0 {
+			continue
+		}
+		f.applied++
+		return f.Fault, true
+	}
+	return Fault{}, false
+}
+
+// reply is the answer of a FaultStatus or FaultAfterCommit.
+func (f Fault) reply() reply {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	var rep reply
+	if f.Body == "" {
+		rep = defaultErrorReply(status)
+	} else {
+		rep = reply{status: status, header: http.Header{}, body: []byte(f.Body)}
+		rep.header.Set("Content-Type", guessContentType(f.Body))
+	}
+	if f.ContentType != "" {
+		rep.header.Set("Content-Type", f.ContentType)
+	}
+	if f.RetryAfter > 0 {
+		rep.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+	}
+	return rep
+}
+
+func guessContentType(body string) string {
+	if t := strings.TrimSpace(body); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		return jsonContentType
+	}
+	return "text/plain; charset=utf-8"
+}
+
+// defaultErrorReply is what Zendesk typically sends with a status.
+func defaultErrorReply(status int) reply {
+	switch status {
+	case http.StatusUnauthorized:
+		return errorReply(status, "Couldn't authenticate you", "")
+	case http.StatusForbidden:
+		return errorReply(status, "Forbidden", "You do not have access to this page. Please contact the account owner of this help desk for further help.")
+	case http.StatusNotFound:
+		return recordNotFound()
+	case http.StatusConflict:
+		return errorReply(status, "Conflict", "The record was changed by another request. Please try again.")
+	case http.StatusUnprocessableEntity:
+		return recordInvalid(&ValidationError{Field: "base", Code: "InvalidValue", Description: "Record validation errors"})
+	case http.StatusTooManyRequests:
+		return textReply(status, "Number of allowed API requests per minute exceeded")
+	case http.StatusInternalServerError:
+		return errorReply(status, "InternalServerError", "Something went wrong. Please try again.")
+	case http.StatusServiceUnavailable:
+		return errorReply(status, "ServiceUnavailable", "Zendesk is temporarily unavailable. Please try again later.")
+	}
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Error " + strconv.Itoa(status)
+	}
+	return errorReply(status, strings.ReplaceAll(text, " ", ""), text)
+}

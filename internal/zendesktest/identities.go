@@ -1,0 +1,115 @@
+package zendesktest
+
+import "net/http"
+
+// The identity endpoints. Each reads its request, changes the store under
+// the lock, and builds its answer from copies.
+
+func (s *Server) listIdentities(x *exchange) reply {
+	s.mu.Lock()
+	list, err := s.store.identitiesOf(x.route.userID)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return paginate(x, filterByType(list, x.r.URL.Query()))
+}
+
+func (s *Server) createIdentity(x *exchange) reply {
+	req, bad := decodeIdentityRequest(x)
+	if bad != nil {
+		return *bad
+	}
+	spec := Identity{
+		UserID: x.route.userID,
+		Type:   deref(req.Identity.Type),
+		Value:  deref(req.Identity.Value),
+	}
+	// Some accounts ignore these flags on create; the provider must then
+	// call make_primary and verify itself.
+	if !s.opts.IgnoreCreateFlags {
+		spec.Primary = deref(req.Identity.Primary)
+		spec.Verified = deref(req.Identity.Verified)
+	}
+
+	s.mu.Lock()
+	created, err := s.store.createIdentity(spec, createOptions{sendsVerification: !req.skipVerifyEmail()})
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	rep := jsonReply(http.StatusCreated, identityEnvelope{Identity: encodeIdentity(x.base, created)})
+	rep.header.Set("Location", identityURL(x.base, created.UserID, created.ID))
+	return rep
+}
+
+func (s *Server) showIdentity(x *exchange) reply {
+	s.mu.Lock()
+	found, err := s.store.identity(x.route.userID, x.route.identityID)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return jsonReply(http.StatusOK, identityEnvelope{Identity: encodeIdentity(x.base, found)})
+}
+
+func (s *Server) updateIdentity(x *exchange) reply {
+	req, bad := decodeIdentityRequest(x)
+	if bad != nil {
+		return *bad
+	}
+	// "primary" is not writable on update; Zendesk silently ignores it.
+	patch := identityPatch{
+		Value:              req.Identity.Value,
+		Verified:           req.Identity.Verified,
+		VerificationMethod: req.Identity.VerificationMethod,
+	}
+	s.mu.Lock()
+	updated, err := s.store.updateIdentity(x.route.userID, x.route.identityID, patch)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return jsonReply(http.StatusOK, identityEnvelope{Identity: encodeIdentity(x.base, updated)})
+}
+
+func (s *Server) deleteIdentity(x *exchange) reply {
+	s.mu.Lock()
+	err := s.store.deleteIdentity(x.route.userID, x.route.identityID, s.opts.RefusePrimaryDelete)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return emptyReply(http.StatusNoContent)
+}
+
+func (s *Server) makePrimary(x *exchange) reply {
+	s.mu.Lock()
+	list, err := s.store.makePrimary(x.route.userID, x.route.identityID)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return jsonReply(http.StatusOK, identitiesEnvelope{Identities: encodeIdentities(x.base, list)})
+}
+
+func (s *Server) verifyIdentity(x *exchange) reply {
+	s.mu.Lock()
+	verified, err := s.store.verifyIdentity(x.route.userID, x.route.identityID)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return jsonReply(http.StatusOK, identityEnvelope{Identity: encodeIdentity(x.base, verified)})
+}
+
+// requestVerification answers 200 with an empty body, as Zendesk does.
+func (s *Server) requestVerification(x *exchange) reply {
+	s.mu.Lock()
+	err := s.store.requestVerification(x.route.userID, x.route.identityID)
+	s.mu.Unlock()
+	if err != nil {
+		return storeErrorReply(err)
+	}
+	return emptyReply(http.StatusOK)
+}

@@ -1,0 +1,70 @@
+package zendesktest
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// User is a Zendesk user as the fake stores it. Email is the value of the
+// user's primary email identity ("" when it has none).
+type User struct {
+	ID    int64
+	Name  string
+	Email string
+}
+
+// Identity is a user identity as the fake stores it. Its JSON form is built
+// by the fake itself (see identityJSON), never by the client under test.
+type Identity struct {
+	ID     int64
+	UserID int64
+	Type   string
+	Value  string
+
+	Primary  bool
+	Verified bool
+	// VerificationMethod is one of none, low, sso, embed, full.
+	VerificationMethod string
+	// VerifiedAt is when a full verification last completed, or nil.
+	VerifiedAt *time.Time
+	// DeliverableState is set for email identities only ("" otherwise).
+	DeliverableState   string
+	UndeliverableCount int
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// clone returns a copy that shares no memory with i, so callers outside the
+// lock can never alias the store.
+func (i *Identity) clone() Identity {
+	c := *i
+	if i.VerifiedAt != nil {
+		at := *i.VerifiedAt
+		c.VerifiedAt = &at
+	}
+	return c
+}
+
+// ErrNotFound is returned by store methods when a user or identity does not
+// exist (over HTTP: 404 RecordNotFound).
+var ErrNotFound = errors.New("zendesktest: record not found")
+
+// ValidationError is a rule the store refused a change for; over HTTP it is a
+// 422 RecordInvalid whose details hold one entry under Field.
+type ValidationError struct {
+	// Field is the attribute at fault: "value", "type",
+	// "verification_method" or "base".
+	Field string
+	// Code is Zendesk's error code: Blank, InvalidValue, DuplicateValue,
+	// PrimaryIdentity.
+	Code string
+	// Description is the human-readable message Zendesk sends.
+	Description string
+}
+
+// Error describes the refusal with its field and code.
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("zendesktest: %s: %s (%s)", e.Field, e.Description, e.Code)
+}

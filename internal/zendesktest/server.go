@@ -1,0 +1,146 @@
+package zendesktest
+
+import (
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Options configures a Server. The zero value is a strict, unlimited fake
+// listening on an OS-chosen port of 127.0.0.1.
+type Options struct {
+	// Addr to listen on; default "127.0.0.1:0".
+	Addr string
+
+	// RateLimit is requests per window (0 = unlimited); RateLimitWindow
+	// defaults to one minute (tests shorten it).
+	RateLimit       int
+	RateLimitWindow time.Duration
+
+	// IgnoreCreateFlags makes POST ignore "primary" and "verified" (some
+	// accounts do): the provider must then call make_primary / verify itself.
+	IgnoreCreateFlags bool
+
+	// RefusePrimaryDelete makes DELETE of a primary identity answer 422
+	// instead of promoting the next identity of that type.
+	RefusePrimaryDelete bool
+
+	// SideloadLimit caps how many identities per user show_many sideloads
+	// (0 = all).
+	SideloadLimit int
+
+	// OmitIdentitySideload drops the "identities" key from show_many answers
+	// entirely.
+	OmitIdentitySideload bool
+
+	// TokenLifetime, when set, overrides how long issued OAuth access tokens
+	// live (and the expires_in the fake reports), so tests can exercise
+	// renewal in seconds.
+	TokenLifetime time.Duration
+
+	// Now, when set, replaces time.Now (timestamps, rate-limit windows, token
+	// expiry). It is called with the server's lock held, so it must not call
+	// back into the Server.
+	Now func() time.Time
+
+	// OnRequest, when set, is called once for every request after its answer
+	// was sent (or its connection dropped), outside the server's lock. The
+	// Request never holds credentials, so it is safe to print.
+	OnRequest func(Request)
+}
+
+// Server is a running fake Zendesk. Create it with New or NewTest; all its
+// methods are safe for concurrent use.
+type Server struct {
+	opts Options
+	http *httptest.Server
+
+	// closing stops requests that are waiting out an injected latency, so
+	// Close never waits for a long delay to elapse.
+	closing   chan struct{}
+	closeOnce sync.Once
+
+	// mu guards everything below: one lock for the store, the credentials,
+	// the rate limiter, the fault rules and the request log, so that a
+	// request sees and changes them atomically.
+	mu      sync.Mutex
+	store   *store
+	creds   *credentials
+	limiter rateLimiter
+	faults  []*faultRule
+	log     []*Request
+}
+
+// New starts a fake listening on opts.Addr. It serves until Close.
+func New(opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.RateLimitWindow <= 0 {
+		opts.RateLimitWindow = time.Minute
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("zendesktest: listen on %s: %w", opts.Addr, err)
+	}
+
+	s := &Server{
+		opts:    opts,
+		closing: make(chan struct{}),
+		creds:   newCredentials(),
+		limiter: rateLimiter{limit: opts.RateLimit, window: opts.RateLimitWindow},
+	}
+	s.store = newStore(s.now)
+
+	// NewUnstartedServer binds its own 127.0.0.1:0 listener; swap in ours so
+	// Addr is honoured.
+	s.http = httptest.NewUnstartedServer(s)
+	_ = s.http.Listener.Close()
+	s.http.Listener = ln
+	s.http.Start()
+	return s, nil
+}
+
+// TB is the part of testing.TB that NewTest needs; *testing.T and
+// *testing.B satisfy it.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+}
+
+// NewTest starts a fake for one test and closes it when the test ends. It
+// fails the test if the fake cannot start.
+func NewTest(t TB, opts Options) *Server {
+	t.Helper()
+	s, err := New(opts)
+	if err != nil {
+		t.Fatalf("start fake Zendesk: %v", err)
+		return nil
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// URL is the fake's base URL, "http://127.0.0.1:PORT", without a trailing
+// slash.
+func (s *Server) URL() string { return s.http.URL }
+
+// Close stops the fake: it stops accepting connections, cuts injected
+// latencies short and waits for requests in flight. It is idempotent.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.http.Close()
+	})
+}
+
+// now is the fake's clock: Options.Now when set.
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,171 @@
+package zendesktest
+
+import (
+	"fmt"
+	"sort"
+)
+
+// The methods in this file reach the store directly, for test setup, drift
+// and CheckDestroy. They bypass HTTP, authentication, faults, the rate limit
+// and the request log, but apply the same rules as the API.
+
+// AddUser creates a user. A non-empty email also creates the user's primary,
+// verified email identity, as Zendesk does when a user is created with an
+// email. It panics if that email is invalid or already taken, since that is a
+// mistake in the test's own setup.
+func (s *Server) AddUser(name, email string) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.store.addUser(name)
+	if email != "" {
+		now := s.store.clock()
+		_, err := s.store.createIdentity(Identity{
+			UserID: u.id, Type: "email", Value: email,
+			Primary: true, Verified: true, VerificationMethod: "full", VerifiedAt: &now,
+		}, createOptions{})
+		if err != nil {
+			s.store.deleteUser(u.id)
+			panic(fmt.Sprintf("zendesktest: AddUser(%q, %q): %v", name, email, err))
+		}
+	}
+	return s.store.userOf(u)
+}
+
+// DeleteUser removes a user and its identities; afterwards every path under
+// the user answers 404. Unknown IDs are ignored.
+func (s *Server) DeleteUser(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store.deleteUser(userID)
+}
+
+// User returns a user as it is now (its Email follows its primary email
+// identity).
+func (s *Server) User(userID int64) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.store.users[userID]
+	if !ok {
+		return User{}, false
+	}
+	return s.store.userOf(u), true
+}
+
+// Users returns every user, ordered by ID.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.store.users))
+	for _, u := range s.store.users {
+		out = append(out, s.store.userOf(u))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// AddIdentity creates an identity with the same rules as POST (validation,
+// uniqueness, primary per type) but may also create channel types such as
+// messaging, any_channel or sdk. It fills ID and, when zero, the timestamps.
+// VerificationMethod, when set, decides Verified; otherwise Verified true
+// means "low". The error is ErrNotFound or a *ValidationError.
+func (s *Server) AddIdentity(id Identity) (Identity, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.createIdentity(id, createOptions{allowChannelTypes: true})
+}
+
+// Identity returns one identity by ID.
+func (s *Server) Identity(id int64) (Identity, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ident, ok := s.store.identities[id]
+	if !ok {
+		return Identity{}, false
+	}
+	return ident.clone(), true
+}
+
+// Identities returns a user's identities ordered by ID (nil for an unknown
+// user).
+func (s *Server) Identities(userID int64) []Identity {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out, _ := s.store.identitiesOf(userID)
+	return out
+}
+
+// AllIdentities returns every identity of the account, ordered by ID.
+func (s *Server) AllIdentities() []Identity {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Identity, 0, len(s.store.identities))
+	for _, ident := range s.store.identities {
+		out = append(out, ident.clone())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// SetIdentityValue changes an identity's value as if someone edited it
+// outside Terraform, with the rules of an update: the value is validated and
+// must be unique, and an email address that changes becomes unverified.
+func (s *Server) SetIdentityValue(id int64, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ident, ok := s.store.identities[id]
+	if !ok {
+		return ErrNotFound
+	}
+	_, err := s.store.updateIdentity(ident.UserID, id, identityPatch{Value: &value})
+	return err
+}
+
+// RemoveIdentity deletes an identity as if someone did so outside Terraform.
+// A primary identity is replaced by the oldest remaining one of its type.
+// Unknown IDs are ignored.
+func (s *Server) RemoveIdentity(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ident, ok := s.store.identities[id]; ok {
+		_ = s.store.deleteIdentity(ident.UserID, id, false)
+	}
+}
+
+// SetPrimary makes an identity the primary one of its type, as make_primary
+// does.
+func (s *Server) SetPrimary(id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ident, ok := s.store.identities[id]
+	if !ok {
+		return ErrNotFound
+	}
+	_, err := s.store.makePrimary(ident.UserID, id)
+	return err
+}
+
+// SetVerified verifies (with method "full") or unverifies an identity, as if
+// its owner completed, or an agent revoked, verification outside Terraform.
+func (s *Server) SetVerified(id int64, verified bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ident, ok := s.store.identities[id]
+	if !ok {
+		return ErrNotFound
+	}
+	if verified {
+		_, err := s.store.verifyIdentity(ident.UserID, id)
+		return err
+	}
+	_, err := s.store.updateIdentity(ident.UserID, id, identityPatch{Verified: new(false)})
+	return err
+}
+
+// VerificationEmails is how many verification emails the identity was sent:
+// by request_verification while unverified, or on creation of an unverified
+// email identity without skip_verify_email. ResetRequests does not clear it.
+func (s *Server) VerificationEmails(identityID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.verificationEmails[identityID]
+}
