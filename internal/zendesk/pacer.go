@@ -15,8 +15,9 @@ import (
 // ratelimit-reset). The pacer keeps its own count of what is left, lowered
 // by each request it lets through and corrected by each answer. When the
 // count reaches zero, requests wait for the window to reset; where the
-// reset time is unknown, one request goes ahead as a probe, and its 429
-// says in Retry-After how long everyone waits. After a 429 or 503 with
+// reset time is unknown, one request goes ahead as a probe once the others
+// have been answered, and its 429 says in Retry-After how long everyone
+// waits. After a 429 or 503 with
 // Retry-After, every request waits, instead of each worker hitting the
 // limit and backing off on its own.
 type pacer struct {
@@ -47,8 +48,9 @@ func newPacer(scale func(time.Duration) time.Duration) *pacer {
 	return &pacer{now: time.Now, scale: scale, changed: make(chan struct{})}
 }
 
-// wait blocks until the request may be sent, or ctx is done.
-func (p *pacer) wait(ctx context.Context) error {
+// wait blocks until the request may be sent, or ctx is done. It reports
+// whether the request goes as the probe of a spent window.
+func (p *pacer) wait(ctx context.Context) (probe bool, err error) {
 	for {
 		p.mu.Lock()
 		now := p.now()
@@ -64,33 +66,34 @@ func (p *pacer) wait(ctx context.Context) error {
 			p.remaining--
 			p.inFlight++
 			p.mu.Unlock()
-			return nil
+			return false, nil
 		case !p.resetAt.IsZero():
 			until = p.resetAt
-		case !p.probing:
+		case !p.probing && p.inFlight == 0:
 			// The window is spent and when it resets is unknown: one
-			// request finds out.
+			// request finds out, alone, so that its answer counts exactly.
 			p.probing = true
 			p.inFlight++
 			p.mu.Unlock()
-			return nil
+			return true, nil
 		}
 		changed := p.changed
 		p.mu.Unlock()
 		if err := sleepUntil(ctx, until, changed); err != nil {
-			return err
+			return false, err
 		}
 	}
 }
 
 // observe reads the rate-limit headers of an answer (nil when the request
-// failed without one).
-func (p *pacer) observe(resp *http.Response) {
+// failed without one); probe is what wait said of the request.
+func (p *pacer) observe(resp *http.Response, probe bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inFlight--
-	wasProbe := p.probing
-	p.probing = false
+	if probe {
+		p.probing = false
+	}
 	defer p.wake()
 	if resp == nil {
 		return
@@ -110,13 +113,19 @@ func (p *pacer) observe(resp *http.Response) {
 	}
 	remaining, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
 	if err != nil {
-		if wasProbe {
+		if probe {
 			p.known = false // no figures to go by: let requests through
 		}
 		return
 	}
 	// The other requests in flight may not be counted in this answer yet.
-	p.known, p.remaining = true, max(remaining-p.inFlight, 0)
+	// Answers can arrive out of order, so within a window the count only
+	// goes down; a fresh window is recognised by the probe or the reset.
+	left := max(remaining-p.inFlight, 0)
+	if p.known && !probe {
+		left = min(left, p.remaining)
+	}
+	p.known, p.remaining = true, left
 	if reset, err := strconv.Atoi(resp.Header.Get("Ratelimit-Reset")); err == nil {
 		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
 	} else if remaining > 0 {
@@ -155,11 +164,12 @@ type pacedTransport struct {
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.pacer.wait(req.Context()); err != nil {
+	probe, err := t.pacer.wait(req.Context())
+	if err != nil {
 		return nil, &notSentError{err: err}
 	}
 	resp, err := t.base.RoundTrip(req)
-	t.pacer.observe(resp)
+	t.pacer.observe(resp, probe)
 	return resp, err
 }
 

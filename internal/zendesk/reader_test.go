@@ -1,0 +1,240 @@
+package zendesk
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesktest"
+)
+
+// readerClient is a client of fake whose batches wait long enough that
+// every lookup a test starts together lands in one batch.
+func readerClient(t *testing.T, fake *zendesktest.Server) *Client {
+	t.Helper()
+	c, err := New(Config{
+		URL:          fake.URL(),
+		Auth:         APIToken(zendesktest.DefaultEmail, zendesktest.DefaultAPIToken),
+		MaxRetries:   2,
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+		BatchWindow:  50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// seedEmails gives the user n more email identities.
+func seedEmails(t *testing.T, fake *zendesktest.Server, userID int64, n int) []zendesktest.Identity {
+	t.Helper()
+	out := make([]zendesktest.Identity, n)
+	for i := range out {
+		id, err := fake.AddIdentity(zendesktest.Identity{UserID: userID, Type: "email", Value: fmt.Sprintf("u%d.e%d@example.org", userID, i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = id
+	}
+	return out
+}
+
+// lookupAll looks every identity up concurrently and checks each answer.
+func lookupAll(t *testing.T, c *Client, identities []zendesktest.Identity) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(identities))
+	for _, want := range identities {
+		wg.Go(func() {
+			got, err := c.LookupIdentity(context.Background(), want.UserID, want.ID)
+			switch {
+			case err != nil:
+				errs <- fmt.Errorf("identity %d: %w", want.ID, err)
+			case got.ID != want.ID || got.Value != want.Value || got.UserID != want.UserID:
+				errs <- fmt.Errorf("identity %d: got %+v", want.ID, got)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func routeCounts(fake *zendesktest.Server) map[zendesktest.Route]int {
+	out := map[zendesktest.Route]int{}
+	for _, r := range fake.Requests() {
+		out[r.Route]++
+	}
+	return out
+}
+
+func wantRoutes(t *testing.T, fake *zendesktest.Server, want map[zendesktest.Route]int) {
+	t.Helper()
+	got := routeCounts(fake)
+	for route, n := range want {
+		if got[route] != n {
+			t.Errorf("%s requests: %d, want %d (all: %v)", route, got[route], n, got)
+		}
+	}
+	for route, n := range got {
+		if _, expected := want[route]; !expected {
+			t.Errorf("unexpected %s requests: %d", route, n)
+		}
+	}
+}
+
+func TestLookupIdentity_concurrentReadsShareOneShowMany(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	var all []zendesktest.Identity
+	for i := range 10 {
+		u := fake.AddUser(fmt.Sprintf("User %d", i), "")
+		all = append(all, seedEmails(t, fake, u.ID, 1+i%3)...)
+	}
+	c := readerClient(t, fake)
+	lookupAll(t, c, all)
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
+
+	// Everything is known now: reading it all again costs nothing.
+	lookupAll(t, c, all)
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
+}
+
+func TestLookupIdentity_aBatchHoldsAtMostOneHundredUsers(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	var all []zendesktest.Identity
+	for i := range 150 {
+		u := fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i))
+		all = append(all, fake.Identities(u.ID)...)
+	}
+	lookupAll(t, readerClient(t, fake), all)
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2})
+	for _, r := range fake.Requests() {
+		if r.Status != 200 {
+			t.Errorf("%s %s?%s answered %d", r.Method, r.Path, r.RawQuery, r.Status)
+		}
+	}
+}
+
+func TestLookupIdentity_oneUserWithManyIdentities(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		sideloadLimit int
+		want          map[zendesktest.Route]int
+	}{
+		{"the sideload carries them all", 0, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1}},
+		// Misses in a short sideload are answered by one listing of the
+		// user, three pages for 250 identities.
+		{"the sideload carries fewer", 100, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := zendesktest.NewTest(t, zendesktest.Options{SideloadLimit: tc.sideloadLimit})
+			u := fake.AddUser("Many", "")
+			all := seedEmails(t, fake, u.ID, 250)
+			lookupAll(t, readerClient(t, fake), all)
+			wantRoutes(t, fake, tc.want)
+		})
+	}
+}
+
+func TestLookupIdentity_withoutSideloadListsUsersForTheRestOfTheRun(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{OmitIdentitySideload: true})
+	a, b := fake.AddUser("A", "a@example.com"), fake.AddUser("B", "b@example.com")
+	c := readerClient(t, fake)
+	lookupAll(t, c, fake.Identities(a.ID))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1})
+	lookupAll(t, c, fake.Identities(b.ID))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 2})
+}
+
+func TestLookupIdentity_aMissingIdentityIsConfirmedBeforeItIsGone(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	u := fake.AddUser("Ana", "ana@example.com")
+	gone := seedEmails(t, fake, u.ID, 1)[0]
+	fake.RemoveIdentity(gone.ID)
+
+	_, err := readerClient(t, fake).LookupIdentity(context.Background(), u.ID, gone.ID)
+	if !IsNotFound(err) {
+		t.Fatalf("got %v, want a not-found error", err)
+	}
+	// The sideload lacked it, the list lacked it, and the direct read said 404.
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1, zendesktest.RouteShow: 1})
+}
+
+func TestLookupIdentity_anIncompleteSideloadNeverHidesAnIdentity(t *testing.T) {
+	t.Parallel()
+	// Zendesk answering show_many with an empty sideload: every identity is
+	// still found, through the list.
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	u := fake.AddUser("Ana", "ana@example.com")
+	fake.AddFault(zendesktest.Fault{
+		Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShowMany, Status: 200, ContentType: "application/json",
+		Body: fmt.Sprintf(`{"users":[{"id":%d,"name":"Ana"}],"identities":[]}`, u.ID),
+	})
+	lookupAll(t, readerClient(t, fake), fake.Identities(u.ID))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1})
+}
+
+func TestLookupIdentity_aWriteForgetsWhatWasRead(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	u := fake.AddUser("Ana", "ana@example.com")
+	id := fake.Identities(u.ID)[0]
+	c := readerClient(t, fake)
+	ctx := context.Background()
+	if _, err := c.LookupIdentity(ctx, u.ID, id.ID); err != nil {
+		t.Fatal(err)
+	}
+	other, err := c.CreateIdentity(ctx, u.ID, CreateIdentityRequest{Type: "email", Value: "ana.b@example.org", Primary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.LookupIdentity(ctx, u.ID, id.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Primary {
+		t.Errorf("identity %d read as primary after %d was made primary: the cache served a stale read", id.ID, other.ID)
+	}
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2, zendesktest.RouteCreate: 1})
+}
+
+func TestLookupIdentity_unknownUser(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	if _, err := readerClient(t, fake).LookupIdentity(context.Background(), 424242, 1); !IsNotFound(err) {
+		t.Fatalf("got %v, want a not-found error", err)
+	}
+}
+
+func TestLookupIdentity_aCancelledReaderDoesNotCancelTheBatch(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	a, b := fake.AddUser("A", "a@example.com"), fake.AddUser("B", "b@example.com")
+	c := readerClient(t, fake)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.LookupIdentity(ctx, a.ID, fake.Identities(a.ID)[0].ID); err == nil {
+		t.Fatal("a cancelled lookup succeeded")
+	}
+	lookupAll(t, c, fake.Identities(b.ID))
+}
+
+func TestLookupIdentity_showManyFailureFallsBackToDirectReads(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	u := fake.AddUser("Ana", "ana@example.com")
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShowMany, Status: 403})
+	lookupAll(t, readerClient(t, fake), fake.Identities(u.ID))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteShow: 1})
+}
