@@ -14,10 +14,13 @@ import (
 const (
 	// showManyLimit is how many users one show_many request accepts.
 	showManyLimit = 100
-	// defaultBatchWindow is how long a read waits for others to join its
-	// batch. Terraform refreshes up to -parallelism resources at once, and
-	// those reads arrive within a few milliseconds of each other.
+	// defaultBatchWindow is how long a batch waits for another read to
+	// join it. Terraform refreshes up to -parallelism resources at once, and
+	// their reads arrive a few milliseconds apart; a batch goes when no read
+	// has joined it for this long, or when it is full.
 	defaultBatchWindow = 10 * time.Millisecond
+	// batchWindowsMax bounds how long a batch keeps waiting, in windows.
+	batchWindowsMax = 5
 	// lookupRounds bounds how often a lookup reloads a user whose cache
 	// entry a concurrent write keeps dropping, before it reads directly.
 	lookupRounds = 3
@@ -28,7 +31,7 @@ const (
 var errNoSideload = errors.New("show_many answered without an identities sideload")
 
 // reader answers identity lookups from as few requests as Zendesk allows.
-// Lookups that arrive together (and within a short window of the first)
+// Lookups that arrive together (each within a short window of the last)
 // are answered by one show_many request that sideloads the identities of up
 // to 100 users. A user's list is read only when an identity is missing
 // from the sideload, and an identity missing from the list is read
@@ -55,9 +58,11 @@ type flight struct {
 }
 
 type batch struct {
-	ctx     context.Context
-	users   []int64
-	flights []*flight
+	ctx      context.Context
+	users    []int64
+	flights  []*flight
+	deadline time.Time
+	timer    *time.Timer
 }
 
 func newReader(c *Client, window time.Duration) *reader {
@@ -111,15 +116,19 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 	if !ok {
 		f = &flight{done: make(chan struct{})}
 		r.loading[userID] = f
-		if r.next == nil {
-			r.next = &batch{ctx: context.WithoutCancel(ctx)}
-			time.AfterFunc(r.window, r.sendNext)
-		}
 		b := r.next
+		if b == nil {
+			b = &batch{ctx: context.WithoutCancel(ctx), deadline: time.Now().Add(batchWindowsMax * r.window)}
+			b.timer = time.AfterFunc(r.window, func() { r.sendNext(b) })
+			r.next = b
+		} else if time.Until(b.deadline) > r.window {
+			b.timer.Reset(r.window)
+		}
 		b.users = append(b.users, userID)
 		b.flights = append(b.flights, f)
 		if len(b.users) == showManyLimit {
 			r.next = nil
+			b.timer.Stop()
 			go r.send(b)
 		}
 	}
@@ -127,15 +136,16 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 	return f.wait(ctx)
 }
 
-// sendNext sends the gathering batch when its window closes.
-func (r *reader) sendNext() {
+// sendNext sends b when its window closes, unless it has gone already.
+func (r *reader) sendNext(b *batch) {
 	r.mu.Lock()
-	b := r.next
+	if r.next != b {
+		r.mu.Unlock()
+		return
+	}
 	r.next = nil
 	r.mu.Unlock()
-	if b != nil {
-		r.send(b)
-	}
+	r.send(b)
 }
 
 // send reads a batch with one show_many request. The request is the
