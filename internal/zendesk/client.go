@@ -142,7 +142,8 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		}
 		payload = b
 	}
-	ctx = context.WithValue(ctx, callStateKey{}, &callState{})
+	state := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, state)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target.String(), payload)
 	if err != nil {
 		return err
@@ -177,7 +178,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	}
 	c.log.Trace(ctx, "Zendesk response body", map[string]any{"method": r.method, "path": target.Path, "status": resp.StatusCode, "body": string(body)})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(r.method, target.Path, resp, body)
+		apiErr := newAPIError(r.method, target.Path, resp, body)
+		apiErr.Attempts = state.attempts
+		return apiErr
 	}
 	if out == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil

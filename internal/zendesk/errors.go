@@ -171,6 +171,11 @@ func parseDetails(raw map[string]json.RawMessage) map[string][]ErrorDetail {
 	}
 	details := make(map[string][]ErrorDetail, len(raw))
 	for field, value := range raw {
+		var text string
+		if json.Unmarshal(value, &text) == nil {
+			details[field] = []ErrorDetail{{Description: truncate(text, maxErrorBody)}}
+			continue
+		}
 		var list []ErrorDetail
 		if json.Unmarshal(value, &list) == nil {
 			details[field] = list

@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -148,7 +149,7 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 			return found, nil
 		}
 		if ctx.Err() != nil || attempt > c.maxRetries {
-			return nil, err
+			return nil, withAttempts(err, attempt)
 		}
 		if err := c.sleep(ctx, c.backoff(c.waitMin, c.waitMax, attempt-1, nil)); err != nil {
 			return nil, err
@@ -157,15 +158,25 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 }
 
 // findAfterLostAnswer looks for the identity a create may have made. It
-// runs even when ctx was cancelled mid-request, so an interrupted apply
-// still learns of the identity it created.
+// runs to the end even when the operation is cancelled meanwhile, so an
+// interrupted apply still learns of the identity it created.
 func (c *Client) findAfterLostAnswer(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	defer cancel()
 	return c.FindIdentity(ctx, userID, req.Type, req.Value)
+}
+
+// withAttempts records on err how many times a create was sent in all.
+func withAttempts(err error, attempts int) error {
+	var apiErr *APIError
+	var reqErr *RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		apiErr.Attempts = max(apiErr.Attempts, attempts)
+	case errors.As(err, &reqErr):
+		reqErr.Attempts = max(reqErr.Attempts, attempts)
+	}
+	return err
 }
 
 // UpdateIdentity changes the value or verified flag of an identity.

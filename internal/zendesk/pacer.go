@@ -51,6 +51,9 @@ func newPacer(scale func(time.Duration) time.Duration) *pacer {
 // wait blocks until the request may be sent, or ctx is done. It reports
 // whether the request goes as the probe of a spent window.
 func (p *pacer) wait(ctx context.Context) (probe bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	for {
 		p.mu.Lock()
 		now := p.now()

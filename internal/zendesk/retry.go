@@ -37,6 +37,9 @@ func (c *Client) retrier(method, path string, idempotent bool) *retryablehttp.Cl
 		},
 		PrepareRetry: c.authorize,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			if state, ok := req.Context().Value(callStateKey{}).(*callState); ok {
+				state.attempts = attempt + 1
+			}
 			c.log.Debug(req.Context(), "Zendesk request", map[string]any{
 				"method": req.Method, "url": req.URL.String(), "attempt": attempt + 1, "auth": c.auth.Method(),
 			})
@@ -164,7 +167,8 @@ func (c *Client) renewToken(ctx context.Context, resp *http.Response) bool {
 // callState is what the retry policy remembers across the attempts of one
 // request.
 type callState struct {
-	renewed bool
+	attempts int
+	renewed  bool
 }
 
 type callStateKey struct{}
