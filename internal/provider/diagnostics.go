@@ -15,6 +15,10 @@ import (
 func errorDetail(err error) string {
 	var apiErr *zendesk.APIError
 	if !errors.As(err, &apiErr) {
+		if zendesk.IsTokenExchange(err) {
+			return err.Error() + "\n\nThe provider could not reach Zendesk to obtain an OAuth access token with oauth_client_id and " +
+				"oauth_client_secret. Check the network and the account URL."
+		}
 		var reqErr *zendesk.RequestError
 		if errors.As(err, &reqErr) {
 			return err.Error() + "\n\nZendesk could not be reached, or the connection dropped. Check the network and the account URL; " +
@@ -50,13 +54,18 @@ func errorDetail(err error) string {
 }
 
 func statusHint(e *zendesk.APIError) string {
+	if zendesk.IsTokenExchange(e) {
+		return tokenExchangeHint(e)
+	}
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return "Zendesk did not accept the credentials. Check email and api_token, or oauth_token (and the ZENDESK_* environment variables that stand in for them)."
+		return "Zendesk did not accept the credentials. Check email and api_token, oauth_token, or oauth_client_id and oauth_client_secret " +
+			"(and the ZENDESK_* environment variables that stand in for them). An OAuth access token may have expired or been revoked: " +
+			"the provider renews the tokens it obtains with client credentials, but uses an oauth_token as it is."
 	case e.StatusCode == http.StatusForbidden:
 		return "The credentials are valid but not allowed to do this. An OAuth token needs the broad \"read write\" scope " +
-			"(the identities API refuses tokens scoped users:read or users:write only), and the agent behind the credentials " +
-			"must be allowed to manage users."
+			"(the identities API refuses tokens scoped users:read or users:write only): with client credentials, leave oauth_scopes " +
+			"out or include \"read\" and \"write\" in it. The agent behind the credentials must also be allowed to manage users."
 	case e.StatusCode == http.StatusTooManyRequests:
 		return "The account's API rate limit was exceeded and stayed exceeded through every retry. " +
 			"Other integrations share the limit: run again later, or raise max_retries."
@@ -64,4 +73,22 @@ func statusHint(e *zendesk.APIError) string {
 		return "Zendesk failed to process the request. Run again later; if it persists, check https://status.zendesk.com."
 	}
 	return ""
+}
+
+// tokenExchangeHint explains a failed exchange of the OAuth client
+// credentials for an access token.
+func tokenExchangeHint(e *zendesk.APIError) string {
+	const prefix = "The provider could not obtain an OAuth access token with oauth_client_id and oauth_client_secret. "
+	switch {
+	case e.StatusCode == http.StatusUnauthorized || e.Code == "invalid_client":
+		return prefix + "Zendesk did not accept the client: check oauth_client_id (the OAuth client's unique identifier) and " +
+			"oauth_client_secret (or ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET) against Admin Center, Apps and integrations, " +
+			"APIs, OAuth clients. A regenerated secret replaces the old one."
+	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusForbidden:
+		return prefix + "Zendesk refused the token request: check oauth_scopes (space-free scopes such as \"read\" and \"write\") and " +
+			"oauth_token_lifetime (300 to 172800 seconds), and that the OAuth client may use the client credentials grant."
+	case e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500:
+		return prefix + "Zendesk failed to issue it. Run again later; if it persists, check https://status.zendesk.com."
+	}
+	return prefix + "Check the OAuth client in Admin Center, Apps and integrations, APIs, OAuth clients."
 }

@@ -5,8 +5,11 @@ package provider
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -71,9 +74,41 @@ func (p *zendeskProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Sensitive: true,
 			},
 			attrOAuthToken: schema.StringAttribute{
-				MarkdownDescription: "OAuth access token with the `read` and `write` scopes. Environment variable: `ZENDESK_OAUTH_TOKEN`.",
+				MarkdownDescription: "OAuth access token with the `read` and `write` scopes, used as it is: it is not renewed when it expires. " +
+					"Environment variable: `ZENDESK_OAUTH_TOKEN`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			attrOAuthClientID: schema.StringAttribute{
+				MarkdownDescription: "Unique identifier of an OAuth client of the account (Admin Center, **Apps and integrations**, **APIs**, " +
+					"**OAuth clients**), used with `oauth_client_secret`: the provider exchanges them for access tokens and renews those " +
+					"before they expire. Environment variable: `ZENDESK_OAUTH_CLIENT_ID`.",
+				Optional: true,
+			},
+			attrOAuthClientSecret: schema.StringAttribute{
+				MarkdownDescription: "Secret of the OAuth client named by `oauth_client_id`. Environment variable: `ZENDESK_OAUTH_CLIENT_SECRET`.",
 				Optional:            true,
 				Sensitive:           true,
+			},
+			attrOAuthScopes: schema.ListAttribute{
+				MarkdownDescription: "Scopes of the access tokens obtained with `oauth_client_id` and `oauth_client_secret`. " +
+					"The identities API needs the broad `read` and `write` scopes; it refuses tokens scoped only `users:read` or `users:write`. " +
+					"Default: `[\"read\", \"write\"]`.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.NoNullValues(),
+					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`),
+						"must be one scope without spaces, such as read or write")),
+				},
+			},
+			attrOAuthTokenLifetime: schema.Int64Attribute{
+				MarkdownDescription: "Lifetime, in seconds, asked for each access token obtained with `oauth_client_id` and " +
+					"`oauth_client_secret`: from `300` (5 minutes) to `172800` (2 days). A run that lasts longer renews its token. " +
+					"Default: `3600`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(300, 172800)},
 			},
 			attrMaxRetries: schema.Int64Attribute{
 				MarkdownDescription: "How many times a failed request is sent again (429 and 503 answers after Zendesk's `Retry-After`; " +
@@ -101,6 +136,12 @@ func (p *zendeskProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if p.tuneClient != nil {
 		p.tuneClient(&cfg)
 	}
+	auth, err := settings.auth(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the Zendesk client", err.Error())
+		return
+	}
+	cfg.Auth = auth
 	client, err := zendesk.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Zendesk client", err.Error())
@@ -126,5 +167,10 @@ type providerModel struct {
 	Email      types.String `tfsdk:"email"`
 	APIToken   types.String `tfsdk:"api_token"`
 	OAuthToken types.String `tfsdk:"oauth_token"`
-	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	// OAuth client credentials.
+	OAuthClientID      types.String `tfsdk:"oauth_client_id"`
+	OAuthClientSecret  types.String `tfsdk:"oauth_client_secret"`
+	OAuthScopes        types.List   `tfsdk:"oauth_scopes"`
+	OAuthTokenLifetime types.Int64  `tfsdk:"oauth_token_lifetime"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 }

@@ -18,9 +18,9 @@ const (
 	// join it. Terraform refreshes up to -parallelism resources at once, and
 	// their reads arrive a few milliseconds apart; a batch goes when no read
 	// has joined it for this long, or when it is full.
-	defaultBatchWindow = 10 * time.Millisecond
+	defaultBatchWindow = 30 * time.Millisecond
 	// batchWindowsMax bounds how long a batch keeps waiting, in windows.
-	batchWindowsMax = 5
+	batchWindowsMax = 8
 	// lookupRounds bounds how often a lookup reloads a user whose cache
 	// entry a concurrent write keeps dropping, before it reads directly.
 	lookupRounds = 3

@@ -105,6 +105,14 @@ func (c *Client) backoff(min, max time.Duration, attempt int, resp *http.Respons
 // giveUp turns the last attempt of a request that will not be sent again
 // into an error naming the request, the attempts and the last answer.
 func giveUp(method, path string, resp *http.Response, err error, attempts int) error {
+	if IsTokenExchange(err) {
+		// Renewing the access token failed before the retry: that failure,
+		// not the 401 that asked for the renewal, is what to fix.
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return err
+	}
 	if resp != nil {
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
