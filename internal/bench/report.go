@@ -28,8 +28,10 @@ func (r *report) add(s scenario, phases []phase) {
 	}
 	for _, p := range phases {
 		floor, ratio := "–", "–"
-		if s.limit > 0 {
-			f := floorOf(len(p.requests)-throttled(p.requests), s.limit, s.window)
+		served := len(p.requests) - throttled(p.requests)
+		if s.limit > 0 && served > s.limit {
+			// Below one window's worth the limit never binds: no floor.
+			f := floorOf(served, s.limit, s.window)
 			floor = round(f)
 			ratio = fmt.Sprintf("%.2f", p.wall.Seconds()/f.Seconds())
 		}
@@ -41,8 +43,8 @@ func (r *report) add(s scenario, phases []phase) {
 
 func (r *report) flush() {}
 
-// floorOf is the least time the rate limit allows for n requests: the
-// limit spent at an even pace over the window.
+// floorOf is the least time the rate limit allows for n requests: n at the
+// rate of limit per window.
 func floorOf(n, limit int, window time.Duration) time.Duration {
 	return time.Duration(float64(n) / float64(limit) * float64(window))
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/tfrun"
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesktest"
 )
 
@@ -25,7 +26,7 @@ type phase struct {
 
 // run builds the provider once and measures every combination of the plan.
 func run(ctx context.Context, plan benchPlan, out io.Writer) error {
-	provider, cleanup, err := buildProvider(ctx)
+	provider, cleanup, err := tfrun.BuildProvider(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,11 +59,11 @@ func measure(ctx context.Context, provider string, s scenario) ([]phase, error) 
 	if s.latency > 0 {
 		fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultLatency, Delay: s.latency})
 	}
-	ws, err := newWorkspace(provider, fake.URL(), seed(fake, s.identities))
+	ws, err := workspace(provider, fake.URL(), seed(fake, s.identities))
 	if err != nil {
 		return nil, err
 	}
-	defer ws.remove()
+	defer ws.Remove()
 
 	var phases []phase
 	for _, step := range []struct {
@@ -79,7 +80,7 @@ func measure(ctx context.Context, provider string, s scenario) ([]phase, error) 
 		fake.ResetRequests()
 		args := append(step.args, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", s.parallelism))
 		start := time.Now()
-		if err := ws.terraform(ctx, step.ok, args...); err != nil {
+		if err := ws.Run(ctx, step.ok, args...); err != nil {
 			return nil, fmt.Errorf("%s: %w", step.name, err)
 		}
 		phases = append(phases, phase{name: step.name, wall: time.Since(start), requests: fake.Requests()})

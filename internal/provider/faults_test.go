@@ -1,0 +1,376 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
+	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesktest"
+)
+
+// Pipelines apply unattended against an API with hard rate limits and
+// occasional outages. Each test below applies identities of several users
+// at Terraform's default -parallelism of 10 while the fake misbehaves.
+
+// identitiesOf renders n identities of users, values distinct per suffix.
+func identitiesOf(users []zendesktest.User, n int, suffix string) string {
+	var b strings.Builder
+	for i := range n {
+		u := users[i%len(users)]
+		b.WriteString(identityConfig(fmt.Sprintf("i%d", i), u.ID, "email", fmt.Sprintf("u%d.i%d.%s@example.org", u.ID, i, suffix)))
+	}
+	return b.String()
+}
+
+// noDuplicates checks that every value appears once in the fake.
+func (e *testEnv) noDuplicates() error {
+	seen := map[string]int{}
+	for _, id := range e.fake.AllIdentities() {
+		seen[strings.ToLower(id.Type+":"+id.Value)]++
+	}
+	for value, n := range seen {
+		if n > 1 {
+			return fmt.Errorf("%s exists %d times", value, n)
+		}
+	}
+	return nil
+}
+
+// stateMatchesFake checks that every identity in state exists in the fake
+// with the state's value, and that the fake holds no identity of the
+// users that state does not know: nothing lost, nothing orphaned.
+func (e *testEnv) stateMatchesFake(users []zendesktest.User) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		inState := map[string]string{}
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type == "zendesk_user_identity" {
+				inState[rs.Primary.ID] = rs.Primary.Attributes["value"]
+			}
+		}
+		for _, u := range users {
+			for _, id := range e.fake.Identities(u.ID) {
+				value, ok := inState[fmt.Sprint(id.ID)]
+				if !ok {
+					return fmt.Errorf("identity %d (%s) of user %d is in Zendesk but not in state", id.ID, id.Value, u.ID)
+				}
+				if !strings.EqualFold(value, id.Value) {
+					return fmt.Errorf("identity %d: state says %q, Zendesk %q", id.ID, value, id.Value)
+				}
+				delete(inState, fmt.Sprint(id.ID))
+			}
+		}
+		if len(inState) > 0 {
+			return fmt.Errorf("state holds identities Zendesk does not: %v", inState)
+		}
+		return e.noDuplicates()
+	}
+}
+
+// waitRecorder keeps every pause the client takes, unscaled.
+type waitRecorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (w *waitRecorder) wait(d time.Duration) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.waits = append(w.waits, d)
+	return d
+}
+
+func (w *waitRecorder) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.waits)
+}
+
+func TestAccFaults_rateLimitStorm(t *testing.T) {
+	t.Parallel()
+	const limit, window, ids = 10, time.Second, 30
+	env := newTestEnv(t, zendesktest.Options{RateLimit: limit, RateLimitWindow: window})
+	waits := &waitRecorder{}
+	env.tune = func(cfg *zendesk.Config) { cfg.Wait = waits.wait }
+	users := env.users(6)
+	config := env.config(identitiesOf(users, ids, "storm"))
+
+	// Every pause is a Retry-After (whole seconds, the fake's window at
+	// most), and a window costs at most one 429: the probe that learns
+	// when it resets. The requests span about as many windows as the
+	// limit requires.
+	paced := func(phase string) error {
+		requests := env.fake.Requests()
+		if len(requests) == 0 {
+			return fmt.Errorf("%s: no requests", phase)
+		}
+		for _, d := range waits.all() {
+			if d < time.Second || d > window || d%time.Second != 0 {
+				return fmt.Errorf("%s: the client paused %s, which is no Retry-After of the fake", phase, d)
+			}
+		}
+		served := len(requests) - env.fake.CountStatus(http.StatusTooManyRequests)
+		span := requests[len(requests)-1].Time.Sub(requests[0].Time)
+		windows := int(span/window) + 1
+		needed := (served + limit - 1) / limit
+		throttled := env.fake.CountStatus(http.StatusTooManyRequests)
+		t.Logf("%s: %d requests served, %d answered 429, over %d windows (the limit needs %d)", phase, served, throttled, windows, needed)
+		if throttled > windows {
+			return fmt.Errorf("%s: %d answers were 429 over %d windows, want at most one a window", phase, throttled, windows)
+		}
+		if windows > needed+1 {
+			return fmt.Errorf("%s: %d requests took %d windows of %d, want at most %d", phase, served, windows, limit, needed+1)
+		}
+		return nil
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy: func(s *terraform.State) error {
+			if err := env.checkDestroyed(s); err != nil {
+				return err
+			}
+			return paced("destroy")
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.fake.ResetRequests,
+				Config:    config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.stateMatchesFake(users),
+					func(*terraform.State) error { return paced("apply") },
+				),
+			},
+			{
+				// Reset the log before the destroy that ends the test.
+				PreConfig: env.fake.ResetRequests,
+				Config:    config,
+				Check:     func(*terraform.State) error { env.fake.ResetRequests(); return nil },
+			},
+		},
+	})
+}
+
+func TestAccFaults_serviceUnavailableEveryThirdRequest(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	users := env.users(5)
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 1, Every: 3})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(identitiesOf(users, 20, "a")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.stateMatchesFake(users),
+					func(*terraform.State) error {
+						if n := env.fake.CountStatus(http.StatusServiceUnavailable); n == 0 {
+							return fmt.Errorf("the fault never fired")
+						}
+						return nil
+					},
+				),
+			},
+			{Config: env.config(identitiesOf(users, 20, "b")), Check: env.stateMatchesFake(users)},
+		},
+	})
+}
+
+func TestAccFaults_droppedConnectionsAndServerErrorsOnReadsUpdatesDeletes(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	users := env.users(5)
+	// At most five faults per method, so that no request can meet one on
+	// each of its six attempts, however the concurrent requests interleave.
+	for _, f := range []zendesktest.Fault{
+		{Kind: zendesktest.FaultDrop, Method: http.MethodGet, Every: 2, Times: 3},
+		{Kind: zendesktest.FaultStatus, Method: http.MethodGet, Status: http.StatusInternalServerError, Every: 3, Times: 2},
+		{Kind: zendesktest.FaultStatus, Method: http.MethodPut, Status: http.StatusInternalServerError, Every: 2, Times: 3},
+		{Kind: zendesktest.FaultDrop, Method: http.MethodPut, Every: 3, Times: 2},
+		{Kind: zendesktest.FaultDrop, Method: http.MethodDelete, Every: 2, Times: 3},
+		{Kind: zendesktest.FaultStatus, Method: http.MethodDelete, Status: http.StatusBadGateway, Every: 3, Times: 2},
+	} {
+		env.fake.AddFault(f)
+	}
+	faulted := func(*terraform.State) error {
+		dropped, failed := 0, 0
+		for _, r := range env.fake.Requests() {
+			switch r.Status {
+			case 0:
+				dropped++
+			case http.StatusInternalServerError, http.StatusBadGateway:
+				failed++
+			}
+		}
+		if dropped == 0 || failed == 0 {
+			return fmt.Errorf("faults fired: %d dropped, %d server errors; want both", dropped, failed)
+		}
+		return nil
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy: func(s *terraform.State) error {
+			if err := env.checkDestroyed(s); err != nil {
+				return err
+			}
+			return faulted(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: env.config(identitiesOf(users, 15, "a")), Check: env.stateMatchesFake(users)},
+			// Every value changes: fifteen updates through the faults.
+			{
+				Config: env.config(identitiesOf(users, 15, "b")),
+				Check:  resource.ComposeAggregateTestCheckFunc(env.stateMatchesFake(users), faulted),
+			},
+		},
+	})
+}
+
+func TestAccFaults_aCreateWhoseAnswerIsLost(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []zendesktest.FaultKind{zendesktest.FaultAfterCommit, zendesktest.FaultDropAfterCommit} {
+		t.Run(kind.String(), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, zendesktest.Options{})
+			users := env.users(4)
+			env.fake.AddFault(zendesktest.Fault{Kind: kind, Route: zendesktest.RouteCreate, Every: 3})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				CheckDestroy:             env.checkDestroyed,
+				Steps: []resource.TestStep{{
+					Config: env.config(identitiesOf(users, 12, "lost")),
+					// Exactly one identity per address, each in state: the
+					// lost answers were found by listing, not created again.
+					Check: resource.ComposeAggregateTestCheckFunc(
+						env.stateMatchesFake(users),
+						func(*terraform.State) error {
+							if got := len(env.fake.AllIdentities()); got != 12 {
+								return fmt.Errorf("the fake holds %d identities, want 12", got)
+							}
+							if creates := env.fake.Count(zendesktest.RouteCreate); creates != 12 {
+								return fmt.Errorf("%d creates sent for 12 identities", creates)
+							}
+							return nil
+						},
+					),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccFaults_retriesExhausted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		fault zendesktest.Fault
+		want  []string
+	}{
+		{
+			name:  "creates answered 503",
+			fault: zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteCreate, Status: http.StatusServiceUnavailable, RetryAfter: 1},
+			want: []string{"Error creating Zendesk user identity", "Zendesk answered POST /api/v2/users/", "/identities with HTTP 503 Service Unavailable",
+				"(6 attempts, the last answer shown)", "Zendesk failed to process the request"},
+		},
+		{
+			name:  "creates answered 429",
+			fault: zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteCreate, Status: http.StatusTooManyRequests, RetryAfter: 1, ContentType: "text/plain", Body: "Number of allowed API requests per minute exceeded"},
+			want: []string{"HTTP 429 Too Many Requests", "(6 attempts, the last answer shown)",
+				"Body: Number of allowed API requests per minute exceeded", "The account's API rate limit was exceeded"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, zendesktest.Options{})
+			ana := env.user("Ana Lima")
+			env.fake.AddFault(tc.fault)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				CheckDestroy:             env.checkDestroyed,
+				Steps: []resource.TestStep{{
+					Config:      env.config(identityConfig("work", ana.ID, "email", "ana.work@example.org")),
+					ExpectError: errorLike(tc.want...),
+				}},
+			})
+			if n := env.fake.Count(zendesktest.RouteCreate); n != 6 {
+				t.Errorf("%d creates sent, want 6 (max_retries 5)", n)
+			}
+		})
+	}
+}
+
+func TestAccFaults_readsWithoutAnswer(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	config := env.config(identityConfig("work", ana.ID, "email", "ana.work@example.org"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultDrop, Method: http.MethodGet}) },
+				Config:      config,
+				ExpectError: errorLike("Error reading Zendesk user identity", "GET /api/v2/users/", "no answer from Zendesk after 6 attempts"),
+			},
+			{PreConfig: env.fake.ClearFaults, Config: config},
+		},
+	})
+}
+
+func TestAccFaults_concurrentMakePrimaryOnOneUser(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	users := env.users(3)
+	// Each user has two emails and two phones; the flag of both types moves
+	// from the a's to the b's in one apply.
+	phoneSuffix := map[string]string{"a": "0010", "b": "0020"}
+	config := func(primaryOf string) string {
+		var b strings.Builder
+		for _, u := range users {
+			for _, which := range []string{"a", "b"} {
+				flag := ""
+				if which == primaryOf {
+					flag = "primary = true"
+				}
+				b.WriteString(identityConfig(fmt.Sprintf("email_%d_%s", u.ID, which), u.ID, "email", fmt.Sprintf("u%d.%s@example.org", u.ID, which), flag))
+				b.WriteString(identityConfig(fmt.Sprintf("phone_%d_%s", u.ID, which), u.ID, "phone_number", fmt.Sprintf("+1 555 %03d %s", u.ID%1000, phoneSuffix[which]), flag))
+			}
+		}
+		return env.config(b.String())
+	}
+	primaries := func(which string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, u := range users {
+				for _, id := range env.fake.Identities(u.ID) {
+					wantPrimary := strings.Contains(id.Value, "."+which+"@") || strings.HasSuffix(id.Value, phoneSuffix[which])
+					if id.Primary != wantPrimary {
+						return fmt.Errorf("user %d: %s %s primary = %t, want %t", u.ID, id.Type, id.Value, id.Primary, wantPrimary)
+					}
+				}
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config("a"), Check: primaries("a")},
+			{PreConfig: env.fake.ResetRequests, Config: config("b"), Check: resource.ComposeAggregateTestCheckFunc(
+				primaries("b"),
+				func(*terraform.State) error {
+					return env.counts(map[zendesktest.Route]int{zendesktest.RouteMakePrimary: 2 * len(users)})
+				},
+			)},
+		},
+	})
+}
