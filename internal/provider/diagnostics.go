@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,6 +21,9 @@ func errorDetail(err error) string {
 				"oauth_client_secret. Check the network and the account URL."
 		}
 		var reqErr *zendesk.RequestError
+		if errors.Is(err, context.Canceled) {
+			return err.Error() + "\n\nThe operation was interrupted before it completed."
+		}
 		if errors.As(err, &reqErr) {
 			return err.Error() + "\n\nZendesk could not be reached, or the connection dropped. Check the network and the account URL; " +
 				"reads, updates and deletes were retried up to max_retries times."
@@ -58,6 +62,9 @@ func statusHint(e *zendesk.APIError) string {
 		return tokenExchangeHint(e)
 	}
 	switch {
+	case e.RetryAfter > zendesk.MaxRetryAfter:
+		return fmt.Sprintf("Zendesk asked to wait %s before trying again, longer than the provider waits (%s): run again later.",
+			e.RetryAfter, zendesk.MaxRetryAfter)
 	case e.StatusCode == http.StatusUnauthorized:
 		return "Zendesk did not accept the credentials. Check email and api_token, oauth_token, or oauth_client_id and oauth_client_secret " +
 			"(and the ZENDESK_* environment variables that stand in for them). An OAuth access token may have expired or been revoked: " +

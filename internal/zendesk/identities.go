@@ -159,10 +159,15 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 
 // findAfterLostAnswer looks for the identity a create may have made. It
 // runs to the end even when the operation is cancelled meanwhile, so an
-// interrupted apply still learns of the identity it created.
+// interrupted apply still learns of the identity it created; once
+// interrupted, it asks once, briefly, so the interruption stays prompt.
 func (c *Client) findAfterLostAnswer(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
+	interrupted := ctx.Err() != nil
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
 	defer cancel()
+	if interrupted {
+		ctx = context.WithValue(ctx, noRetriesKey{}, true)
+	}
 	return c.FindIdentity(ctx, userID, req.Type, req.Value)
 }
 

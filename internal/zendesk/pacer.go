@@ -2,6 +2,8 @@ package zendesk
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -103,7 +105,9 @@ func (p *pacer) observe(resp *http.Response, probe bool) {
 	}
 	now := p.now()
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+		// A wait longer than the client takes fails the requests instead:
+		// holding them all back would only delay that.
+		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok && wait <= MaxRetryAfter {
 			until := now.Add(p.scale(wait))
 			if until.After(p.pauseUntil) {
 				p.pauseUntil = until
@@ -173,6 +177,12 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.base.RoundTrip(req)
 	t.pacer.observe(resp, probe)
+	var opErr *net.OpError
+	if err != nil && errors.As(err, &opErr) && opErr.Op == "dial" {
+		// No connection, so the request never left: a create can be sent
+		// again without looking for it first.
+		return nil, &notSentError{err: err}
+	}
 	return resp, err
 }
 

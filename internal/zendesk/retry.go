@@ -57,10 +57,17 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if ctx.Value(noRetriesKey{}) != nil {
+		return false, nil
+	}
 	fields := map[string]any{"method": method, "path": path}
 	if err != nil {
 		if errors.Is(err, errNotSent) {
-			return false, nil
+			// No connection could be made: the request never left, so
+			// sending it again is safe whatever its method.
+			fields["error"] = err.Error()
+			c.log.Warn(ctx, "Zendesk could not be reached; retrying", fields)
+			return true, nil
 		}
 		// The default policy declines errors that no retry can fix (TLS
 		// certificates, bad schemes, redirect loops).
@@ -80,6 +87,10 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 	switch status := resp.StatusCode; {
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 		fields["retry_after"] = resp.Header.Get("Retry-After")
+		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > MaxRetryAfter {
+			c.log.Warn(ctx, "Zendesk asked to retry later than the provider waits", fields)
+			return false, nil
+		}
 		c.log.Warn(ctx, "Zendesk asked to retry later", fields)
 		return true, nil
 	case status == http.StatusUnauthorized && c.renewToken(ctx, resp):
@@ -153,6 +164,14 @@ func outcomeUnknown(err error) bool {
 	status := StatusCode(err)
 	return status >= 500 && status != http.StatusServiceUnavailable
 }
+
+// MaxRetryAfter is the longest Retry-After the client waits out. A longer
+// one (maintenance, say) fails the request with Zendesk's answer, rather
+// than holding a pipeline for hours.
+const MaxRetryAfter = 10 * time.Minute
+
+// noRetriesKey marks a context whose requests are sent once only.
+type noRetriesKey struct{}
 
 // errNotSent marks a failure that happened before the request left, so it
 // cannot have had any effect.

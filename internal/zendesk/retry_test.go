@@ -113,7 +113,7 @@ func TestRetry_retryAfterIsHonouredForEveryMethod(t *testing.T) {
 
 func TestRetry_retryAfterAsAnHTTPDate(t *testing.T) {
 	t.Parallel()
-	at := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
+	at := time.Now().Add(5 * time.Minute).UTC().Format(http.TimeFormat)
 	var calls atomic.Int32
 	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
@@ -128,11 +128,32 @@ func TestRetry_retryAfterAsAnHTTPDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := waits.all()
-	if len(got) == 0 || slices.ContainsFunc(got, func(d time.Duration) bool { return d <= time.Hour-time.Minute || d > time.Hour }) {
-		t.Errorf("waits = %v, want about an hour each", got)
+	if len(got) == 0 || slices.ContainsFunc(got, func(d time.Duration) bool { return d <= 4*time.Minute || d > 5*time.Minute }) {
+		t.Errorf("waits = %v, want about five minutes each", got)
 	}
 	if n := len(srv.requests()); n != 2 {
 		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
+// A Retry-After longer than the client waits (an announced maintenance)
+// ends the request at once with Zendesk's answer.
+func TestRetry_retryAfterBeyondWhatTheClientWaits(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	u := fake.AddUser("Ana", "ana@example.com")
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 3600})
+	c, waits := newTestClient(t, fake)
+	_, err := c.ListIdentities(context.Background(), u.ID)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.RetryAfter != time.Hour {
+		t.Fatalf("got %v, want the 503 with its hour-long Retry-After", err)
+	}
+	if n := fake.TotalRequests(); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
+	}
+	if got := waits.all(); len(got) != 0 {
+		t.Errorf("the client waited %v", got)
 	}
 }
 
@@ -545,4 +566,25 @@ func TestRetry_aCreateCancelledWhileCheckedStillFindsTheIdentity(t *testing.T) {
 		t.Errorf("CreateIdentity = %s, not the fake's identity", describe(got))
 	}
 	wantRequests(t, fake, zendesktest.RouteCreate, zendesktest.RouteList)
+}
+
+// With no connection to be had, a request never leaves: even a create is
+// sent again, and none is looked for afterwards.
+func TestRetry_unreachableZendeskIsRetriedForEveryMethod(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	url := fake.URL()
+	fake.Close()
+	c, waits := newTestClientAt(t, url)
+	_, err := c.CreateIdentity(context.Background(), 1, CreateIdentityRequest{Type: "email", Value: "ana@example.org"})
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !errors.Is(err, errNotSent) {
+		t.Fatalf("got %v, want a request error for a request that was not sent", err)
+	}
+	if reqErr.Attempts != 4 {
+		t.Errorf("Attempts = %d, want 4 (MaxRetries 3)", reqErr.Attempts)
+	}
+	if n := len(waits.all()); n != 3 {
+		t.Errorf("%d waits between attempts, want 3", n)
+	}
 }
