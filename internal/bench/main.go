@@ -6,7 +6,7 @@
 // under a rate limit, the ratio of the wall time to the floor the limit
 // allows.
 //
-//	go run ./internal/bench -n 100,1000 -parallelism 10,50 -limit 0,700 -window 10s
+//	go run ./internal/bench -n 100,1000 -parallelism 10,50 -limit 0,700 -window 1m
 package main
 
 import (
@@ -25,7 +25,7 @@ func main() {
 		sizes       = flag.String("n", "100,1000", "identity counts, comma separated")
 		parallelism = flag.String("parallelism", "10,50", "terraform -parallelism values, comma separated")
 		limits      = flag.String("limit", "0,700", "requests per window allowed by the fake, comma separated (0 = unlimited)")
-		window      = flag.Duration("window", 10*time.Second, "the fake's rate-limit window: Zendesk's minute, shortened to keep the run short")
+		window      = flag.Duration("window", time.Minute, "the fake's rate-limit window (Zendesk's is a minute; shorter ones keep a run short)")
 		latency     = flag.Duration("latency", 0, "latency the fake adds to every request")
 	)
 	flag.Parse()

@@ -77,6 +77,9 @@ func measure(ctx context.Context, provider string, s scenario) ([]phase, error) 
 		{"plan (no change)", []string{"plan", "-detailed-exitcode"}, 0},
 		{"destroy", []string{"destroy", "-auto-approve"}, 0},
 	} {
+		// Each phase starts with a fresh window, as if it ran alone: the
+		// budget a previous phase left over would otherwise decide its time.
+		fake.SetRateLimit(s.limit, s.window)
 		fake.ResetRequests()
 		args := append(step.args, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", s.parallelism))
 		start := time.Now()

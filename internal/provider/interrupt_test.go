@@ -75,7 +75,7 @@ func TestInterruptDuringRetryAfterReturnsPromptly(t *testing.T) {
 			t.Fatalf("the interrupted apply succeeded\n%s", out.String())
 		}
 	case <-time.After(bound):
-		apply.Process.Kill()
+		_ = apply.Process.Kill()
 		t.Fatalf("terraform still ran %s after the interrupt, waiting out a %ds Retry-After\n%s", bound, retryAfter, out.String())
 	}
 	t.Logf("terraform returned %s after the interrupt", time.Since(interrupted).Round(time.Millisecond))

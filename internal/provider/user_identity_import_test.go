@@ -83,14 +83,14 @@ import {
 			},
 			{
 				// Forget it again, so the test's destroy leaves the user's own email.
-				Config: env.config(fmt.Sprintf(`
+				Config: env.config(`
 removed {
   from = zendesk_user_identity.main
   lifecycle {
     destroy = false
   }
 }
-`)),
+`),
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {

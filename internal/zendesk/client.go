@@ -135,12 +135,12 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		return err
 	}
 	var payload any
+	var encoded []byte
 	if r.body != nil {
-		b, err := json.Marshal(r.body)
-		if err != nil {
+		if encoded, err = json.Marshal(r.body); err != nil {
 			return fmt.Errorf("encoding %s %s: %w", r.method, target.Path, err)
 		}
-		payload = b
+		payload = encoded
 	}
 	state := &callState{}
 	ctx = context.WithValue(ctx, callStateKey{}, state)
@@ -157,7 +157,7 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		return err
 	}
 	if payload != nil {
-		c.log.Trace(ctx, "Zendesk request body", map[string]any{"method": r.method, "path": target.Path, "body": string(payload.([]byte))})
+		c.log.Trace(ctx, "Zendesk request body", map[string]any{"method": r.method, "path": target.Path, "body": string(encoded)})
 	}
 
 	resp, err := c.retrier(r.method, target.Path, r.idempotent()).Do(req)

@@ -142,7 +142,7 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 		}
 		found, findErr := c.findAfterLostAnswer(ctx, userID, req)
 		if findErr != nil {
-			return nil, fmt.Errorf("%w; whether Zendesk created the identity anyway could not be checked: %v", err, findErr)
+			return nil, fmt.Errorf("%w; whether Zendesk created the identity anyway could not be checked: %w", err, findErr)
 		}
 		if found != nil {
 			c.log.Debug(ctx, "Zendesk created the identity although its answer was lost", map[string]any{"user_id": userID, "identity_id": found.ID})

@@ -353,7 +353,9 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 				return false, ctx.Err()
 			}
 			if err != nil {
-				return false, nil
+				// An exchange that got no answer is final, like any POST:
+				// the error goes back to the caller as it is.
+				return false, nil //nolint:nilerr // err is returned by Do itself
 			}
 			retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 			if retry {
@@ -363,8 +365,8 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 			}
 			return retry, nil
 		},
-		Backoff: func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-			wait := retryablehttp.DefaultBackoff(min, max, attempt, resp)
+		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+			wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
 			if c.wait != nil {
 				return c.wait(wait)
 			}

@@ -61,7 +61,11 @@ func clientCredentialsFor(t *testing.T, fake *zendesktest.Server, secret string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return auth.(*clientCredentials)
+	cc, ok := auth.(*clientCredentials)
+	if !ok {
+		t.Fatalf("ClientCredentials returned %T", auth)
+	}
+	return cc
 }
 
 func clientWithAuth(t *testing.T, fake *zendesktest.Server, auth Auth, log Logger) *Client {
@@ -159,7 +163,7 @@ func TestClientCredentials_requestBody(t *testing.T) {
 				t.Errorf("body = %v, want %v", got, want)
 			}
 			// A token without expires_in is kept until Zendesk rejects it.
-			if cc := auth.(*clientCredentials); !cc.current.Expiry.IsZero() {
+			if cc, ok := auth.(*clientCredentials); !ok || !cc.current.Expiry.IsZero() {
 				t.Errorf("token expiry = %v, want none", cc.current.Expiry)
 			}
 		})

@@ -3,7 +3,6 @@ package zendesk
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -188,5 +187,5 @@ func TestPacer_keepsConcurrentRequestsUnderTheLimit(t *testing.T) {
 			t.Logf("%6dms %d", r.Time.Sub(start).Milliseconds(), r.Status)
 		}
 	}
-	t.Log(fmt.Sprintf("%d requests, %d answered 429", fake.TotalRequests(), fake.CountStatus(http.StatusTooManyRequests)))
+	t.Logf("%d requests, %d answered 429", fake.TotalRequests(), fake.CountStatus(http.StatusTooManyRequests))
 }

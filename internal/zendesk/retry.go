@@ -105,8 +105,8 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 
 // backoff waits as long as Zendesk's Retry-After asks on 429 and 503, and
 // exponentially longer between other attempts.
-func (c *Client) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := retryablehttp.DefaultBackoff(min, max, attempt, resp)
+func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
 	if c.wait != nil {
 		return c.wait(wait)
 	}

@@ -130,9 +130,9 @@ func TestIdentityJSON(t *testing.T) {
 	if email.DeliverableState == nil || *email.DeliverableState != "reserved_example" {
 		t.Errorf("deliverable_state = %v, want reserved_example", email.DeliverableState)
 	}
-	real := c.createIdentity(user.ID, map[string]any{"type": "email", "value": "ana@lima.example"})
-	if real.DeliverableState == nil || *real.DeliverableState != "deliverable" {
-		t.Errorf("deliverable_state = %v, want deliverable", real.DeliverableState)
+	deliverable := c.createIdentity(user.ID, map[string]any{"type": "email", "value": "ana@lima.example"})
+	if deliverable.DeliverableState == nil || *deliverable.DeliverableState != "deliverable" {
+		t.Errorf("deliverable_state = %v, want deliverable", deliverable.DeliverableState)
 	}
 	verified := c.do(http.MethodPut, identityPath(user.ID, email.ID)+"/verify", nil).want(t, http.StatusOK).identity(t)
 	if verified.VerifiedAt == nil || *verified.VerifiedAt != "2024-05-01T10:00:00Z" {

@@ -92,16 +92,13 @@ func TestAddIdentity(t *testing.T) {
 	}
 	for _, tc := range cases {
 		_, err := srv.AddIdentity(tc.in)
-		var got *ValidationError
-		switch want := tc.want.(type) {
-		case *ValidationError:
+		var got, want *ValidationError
+		if errors.As(tc.want, &want) {
 			if !errors.As(err, &got) || got.Field != want.Field || got.Code != want.Code || got.Description == "" {
 				t.Errorf("%s: err = %v, want %s/%s", tc.name, err, want.Field, want.Code)
 			}
-		default:
-			if !errors.Is(err, tc.want) {
-				t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
-			}
+		} else if !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
 		}
 	}
 }
