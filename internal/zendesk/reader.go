@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,9 +19,12 @@ const (
 	// join it. Terraform refreshes up to -parallelism resources at once, and
 	// their reads arrive a few milliseconds apart; a batch goes when no read
 	// has joined it for this long, or when it is full.
-	defaultBatchWindow = 30 * time.Millisecond
+	defaultBatchWindow = 50 * time.Millisecond
 	// batchWindowsMax bounds how long a batch keeps waiting, in windows.
-	batchWindowsMax = 8
+	batchWindowsMax = 10
+	// fullHouseMin is the fewest waiting lookups that may send a batch
+	// before its window closes (see reader.busiest).
+	fullHouseMin = 8
 	// lookupRounds bounds how often a lookup reloads a user whose cache
 	// entry a concurrent write keeps dropping, before it reads directly.
 	lookupRounds = 3
@@ -41,6 +45,11 @@ type reader struct {
 	window time.Duration
 
 	mu sync.Mutex
+	// active counts the lookups under way, and busiest is the most that
+	// ever were at once: about Terraform's -parallelism. When that many
+	// lookups wait on the gathering batch, no other read can come to join
+	// it, so it goes without waiting for its window to close.
+	active, busiest int
 	// next gathers the users of the batch that has not been sent yet.
 	next *batch
 	// loading holds a flight per user whose collection is being read.
@@ -63,6 +72,8 @@ type batch struct {
 	flights  []*flight
 	deadline time.Time
 	timer    *time.Timer
+	// waiting counts the lookups waiting on the batch.
+	waiting int
 }
 
 func newReader(c *Client, window time.Duration) *reader {
@@ -73,6 +84,7 @@ func newReader(c *Client, window time.Duration) *reader {
 // the cache and the batching reader, so a refresh of many identities costs
 // about one request per batch of concurrent reads, not one per identity.
 func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
+	defer c.reader.enter()()
 	for round := 0; round < lookupRounds; round++ {
 		identity, found, src := c.cache.lookup(userID, identityID)
 		if found {
@@ -119,14 +131,17 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 		b := r.next
 		if b == nil {
 			b = &batch{ctx: context.WithoutCancel(ctx), deadline: time.Now().Add(batchWindowsMax * r.window)}
-			b.timer = time.AfterFunc(r.window, func() { r.sendNext(b) })
+			b.timer = time.AfterFunc(r.quietPeriod(), func() { r.sendNext(b) })
 			r.next = b
-		} else if time.Until(b.deadline) > r.window {
-			b.timer.Reset(r.window)
+		} else if quiet := r.quietPeriod(); time.Until(b.deadline) > quiet {
+			b.timer.Reset(quiet)
 		}
 		b.users = append(b.users, userID)
 		b.flights = append(b.flights, f)
-		if len(b.users) == showManyLimit {
+	}
+	if b := r.next; b != nil && (!ok || slices.Contains(b.users, userID)) {
+		b.waiting++
+		if len(b.users) == showManyLimit || b.waiting >= max(r.busiest, fullHouseMin) {
 			r.next = nil
 			b.timer.Stop()
 			go r.send(b)
@@ -134,6 +149,26 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 	}
 	r.mu.Unlock()
 	return f.wait(ctx)
+}
+
+// quietPeriod is how long the gathering batch waits for another read:
+// one window, and longer the more lookups run at once, since then the
+// others keep Terraform busy while some wait; r.mu is held.
+func (r *reader) quietPeriod() time.Duration {
+	return r.window * time.Duration(max(1, r.busiest/fullHouseMin))
+}
+
+// enter counts a lookup under way, and returns its end.
+func (r *reader) enter() (leave func()) {
+	r.mu.Lock()
+	r.active++
+	r.busiest = max(r.busiest, r.active)
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		r.active--
+		r.mu.Unlock()
+	}
 }
 
 // sendNext sends b when its window closes, unless it has gone already.
