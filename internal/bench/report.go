@@ -41,8 +41,6 @@ func (r *report) add(s scenario, phases []phase) {
 	}
 }
 
-func (r *report) flush() {}
-
 // floorOf is the least time the rate limit allows for n requests: n at the
 // rate of limit per window.
 func floorOf(n, limit int, window time.Duration) time.Duration {

@@ -44,7 +44,6 @@ func run(ctx context.Context, plan benchPlan, out io.Writer) error {
 			}
 		}
 	}
-	report.flush()
 	return nil
 }
 
