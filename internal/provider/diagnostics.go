@@ -14,6 +14,9 @@ import (
 // request, Zendesk's status, error, description and every detail, and what
 // the user can do about it.
 func errorDetail(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return err.Error() + "\n\nThe operation was interrupted before it completed."
+	}
 	var apiErr *zendesk.APIError
 	if !errors.As(err, &apiErr) {
 		if zendesk.IsTokenExchange(err) {
@@ -21,9 +24,6 @@ func errorDetail(err error) string {
 				"oauth_client_secret. Check the network and the account URL."
 		}
 		var reqErr *zendesk.RequestError
-		if errors.Is(err, context.Canceled) {
-			return err.Error() + "\n\nThe operation was interrupted before it completed."
-		}
 		if errors.As(err, &reqErr) {
 			return err.Error() + "\n\nZendesk could not be reached, or the connection dropped. Check the network and the account URL; " +
 				"reads, updates and deletes were retried up to max_retries times."

@@ -3,6 +3,7 @@ package zendesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -130,6 +131,11 @@ func giveUp(method, path string, resp *http.Response, err error, attempts int) e
 		if err == nil || resp.StatusCode >= 300 {
 			apiErr := newAPIError(method, path, resp, body)
 			apiErr.Attempts = attempts
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				// Interrupted as the answer came: both are the cause, and a
+				// create's answer still decides whether it is looked up.
+				return fmt.Errorf("%w after Zendesk answered %w", err, apiErr)
+			}
 			return apiErr
 		}
 	}

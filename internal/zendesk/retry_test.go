@@ -588,3 +588,49 @@ func TestRetry_unreachableZendeskIsRetriedForEveryMethod(t *testing.T) {
 		t.Errorf("%d waits between attempts, want 3", n)
 	}
 }
+
+// Interrupted just as Zendesk answers: the error says both, so the user
+// reads that the run was interrupted, and a create's 500 still counts as an
+// answer that may hide a created identity.
+func TestRetry_interruptedAsTheAnswerArrives(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusInternalServerError} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			t.Parallel()
+			srv := newRecordingServer(t, answerWith(status, "application/json", `{"error":"Unavailable"}`, "Retry-After", "1"))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			// The answer arrives whole, then the interruption comes before
+			// the retry policy looks at it.
+			cancelAfter := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				cancel()
+				return resp, err
+			})
+			c, err := New(Config{URL: srv.URL, Auth: APIToken("a@example.com", "t"), MaxRetries: 3, HTTPClient: &http.Client{Transport: cancelAfter}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.CreateIdentity(ctx, 1, CreateIdentityRequest{Type: "email", Value: "ana@example.org"})
+			if !errors.Is(err, context.Canceled) || StatusCode(err) != status {
+				t.Fatalf("got %v, want context.Canceled and the %d answer", err, status)
+			}
+			// A 500 may hide a created identity: the interrupted create still
+			// looks once (the list fails here, on the test server, which is
+			// enough to show it was asked); a 503 was not processed.
+			lists := 0
+			for _, r := range srv.requests() {
+				if r.Method == http.MethodGet {
+					lists++
+				}
+			}
+			if want := map[int]int{http.StatusServiceUnavailable: 0, http.StatusInternalServerError: 1}[status]; lists != want {
+				t.Errorf("%d lookups after the interrupted create, want %d", lists, want)
+			}
+		})
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
