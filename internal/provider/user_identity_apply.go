@@ -37,6 +37,7 @@ func (r *userIdentityResource) Create(ctx context.Context, req resource.CreateRe
 	// never left in Zendesk without Terraform knowing of it.
 	state := plan.withAPI(*identity)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 
 	state, diags := r.applyFlags(ctx, plan, state, true)
 	resp.Diagnostics.Append(diags...)
@@ -62,6 +63,7 @@ func (r *userIdentityResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	defer r.data.locks.lock(userID)()
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, prior)...)
 
 	// The behaviour flags and the spelling of the value are Terraform's
 	// own: they change without a request.

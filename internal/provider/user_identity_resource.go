@@ -149,6 +149,7 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state.withAPI(*identity))...)
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 }
 
 func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
