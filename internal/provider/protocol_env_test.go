@@ -25,8 +25,14 @@ type protocolEnv struct {
 	t      *testing.T
 	ctx    context.Context
 	fake   *zendesktest.Server
-	server tfprotov6.ProviderServer
+	server protocolServer
 	schema *tfprotov6.GetProviderSchemaResponse
+}
+
+// protocolServer is every RPC the provider serves.
+type protocolServer interface {
+	tfprotov6.ProviderServerWithListResource
+
 }
 
 // unknown stands for an unknown value in the maps given to tfValue.
@@ -36,9 +42,13 @@ var unknown = unknownValue{}
 
 func newProtocolEnv(t *testing.T, opts zendesktest.Options) *protocolEnv {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(&zendeskProvider{version: "test", tuneClient: fastRetries})()
+	served, err := providerserver.NewProtocol6WithError(&zendeskProvider{version: "test", tuneClient: fastRetries})()
 	if err != nil {
 		t.Fatal(err)
+	}
+	server, ok := served.(protocolServer)
+	if !ok {
+		t.Fatalf("the provider server %T does not serve list resources and actions", served)
 	}
 	e := &protocolEnv{t: t, ctx: t.Context(), fake: zendesktest.NewTest(t, opts), server: server}
 	e.schema, err = server.GetProviderSchema(e.ctx, &tfprotov6.GetProviderSchemaRequest{})

@@ -1,5 +1,6 @@
 // Package provider is the Terraform side of the Zendesk provider: the
-// provider configuration, the zendesk_user_identity resource and the
+// provider configuration, the zendesk_user_identity resource with its
+// resource identity and list resource, and the
 // zendesk_user_identities data source.
 package provider
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +24,10 @@ import (
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
 )
 
-var _ provider.Provider = (*zendeskProvider)(nil)
+var (
+	_ provider.Provider                  = (*zendeskProvider)(nil)
+	_ provider.ProviderWithListResources = (*zendeskProvider)(nil)
+)
 
 // zendeskProvider is the provider "zendesk".
 type zendeskProvider struct {
@@ -166,6 +171,7 @@ func (p *zendeskProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: client, locks: newUserLocks()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource {
@@ -174,6 +180,11 @@ func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource 
 
 func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newUserIdentitiesDataSource}
+}
+
+// ListResources are served to Terraform 1.14 and later (terraform query).
+func (p *zendeskProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newUserIdentityListResource}
 }
 
 // providerModel is the provider block.
