@@ -32,7 +32,7 @@ type protocolEnv struct {
 // protocolServer is every RPC the provider serves.
 type protocolServer interface {
 	tfprotov6.ProviderServerWithListResource
-
+	tfprotov6.ActionServer
 }
 
 // unknown stands for an unknown value in the maps given to tfValue.

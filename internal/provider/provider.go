@@ -1,6 +1,6 @@
 // Package provider is the Terraform side of the Zendesk provider: the
 // provider configuration, the zendesk_user_identity resource with its
-// resource identity and list resource, and the
+// resource identity, list resource and verification action, and the
 // zendesk_user_identities data source.
 package provider
 
@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -27,6 +28,7 @@ import (
 var (
 	_ provider.Provider                  = (*zendeskProvider)(nil)
 	_ provider.ProviderWithListResources = (*zendeskProvider)(nil)
+	_ provider.ProviderWithActions       = (*zendeskProvider)(nil)
 )
 
 // zendeskProvider is the provider "zendesk".
@@ -172,6 +174,7 @@ func (p *zendeskProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource {
@@ -185,6 +188,11 @@ func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataS
 // ListResources are served to Terraform 1.14 and later (terraform query).
 func (p *zendeskProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{newUserIdentityListResource}
+}
+
+// Actions are served to Terraform 1.14 and later.
+func (p *zendeskProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newRequestVerificationAction}
 }
 
 // providerModel is the provider block.
