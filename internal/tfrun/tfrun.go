@@ -6,6 +6,7 @@ package tfrun
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,7 +69,9 @@ func moduleRoot() (string, error) {
 // provider build in providerDir.
 type Workspace struct {
 	Dir string
-	env []string
+	// Terraform is the terraform binary to run; "" runs the one on PATH.
+	Terraform string
+	env       []string
 }
 
 // NewWorkspace writes files (name → content) into a new temporary
@@ -113,7 +116,7 @@ func NewWorkspace(providerDir string, env map[string]string, files map[string][]
 // Command returns a terraform command to run in the workspace, with its
 // output collected in out.
 func (ws *Workspace) Command(ctx context.Context, out *bytes.Buffer, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd := exec.CommandContext(ctx, cmp.Or(ws.Terraform, "terraform"), args...)
 	cmd.Dir, cmd.Env = ws.Dir, ws.env
 	cmd.Stdout, cmd.Stderr = out, out
 	return cmd
