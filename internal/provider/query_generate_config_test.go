@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,31 +18,18 @@ import (
 )
 
 // terraformAtLeast returns the Terraform that the acceptance tests use
-// (TF_ACC_TERRAFORM_PATH, or terraform on PATH) when it is at least
-// major.minor, and skips the test, saying why, when it is older.
+// when it is at least major.minor, and skips the test, saying why, when it
+// is older.
 func terraformAtLeast(t *testing.T, major, minor int) string {
 	t.Helper()
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = "terraform"
-	}
-	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output()
+	bin := tfrun.AcceptanceTerraform()
+	version, gotMajor, gotMinor, err := tfrun.Version(t.Context(), bin)
 	if err != nil {
-		t.Fatalf("%s version: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	var gotMajor, gotMinor int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
-		t.Fatalf("%s version %q: %v", bin, v.Version, err)
+		t.Fatal(err)
 	}
 	if gotMajor < major || gotMajor == major && gotMinor < minor {
-		t.Skipf("Terraform %s is below %d.%d: skipping (set TF_ACC_TERRAFORM_PATH to a newer Terraform; TestProtocol_list* cover the list resource)",
-			v.Version, major, minor)
+		t.Skipf("Terraform %s is below %d.%d: skipping (set TF_ACC_TERRAFORM_PATH to a newer Terraform; the TestProtocol_* tests "+
+			"cover the same behaviour)", version, major, minor)
 	}
 	return bin
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -18,10 +19,12 @@ import (
 // ProviderSource is the provider's registry address.
 const ProviderSource = "registry.terraform.io/tfzendesk/zendesk"
 
-// requiredProviders names the provider for configurations in a workspace.
+// requiredProviders names the provider for configurations in a workspace,
+// by its full address: OpenTofu's default registry host is another, and the
+// dev_overrides entry must match what the configuration names.
 const requiredProviders = `terraform {
   required_providers {
-    zendesk = { source = "tfzendesk/zendesk" }
+    zendesk = { source = "registry.terraform.io/tfzendesk/zendesk" }
   }
 }
 `
@@ -150,4 +153,33 @@ func Tail(s string) string {
 		return "…" + s[len(s)-keep:]
 	}
 	return s
+}
+
+// AcceptanceTerraform is the terraform binary the acceptance tests run:
+// TF_ACC_TERRAFORM_PATH, or terraform on PATH.
+func AcceptanceTerraform() string {
+	return cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
+}
+
+// Version returns the version of a terraform (or tofu) binary, such as
+// "1.15.9", with its major and minor numbers.
+func Version(ctx context.Context, bin string) (version string, major, minor int, err error) {
+	out, err := exec.CommandContext(ctx, bin, "version", "-json").Output()
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("%s version: %w", bin, err)
+	}
+	// Warnings about the CLI configuration may come first.
+	if i := bytes.IndexByte(out, '{'); i > 0 {
+		out = out[i:]
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", 0, 0, fmt.Errorf("%s version -json: %w", bin, err)
+	}
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		return "", 0, 0, fmt.Errorf("%s version %q: %w", bin, v.Version, err)
+	}
+	return v.Version, major, minor, nil
 }
