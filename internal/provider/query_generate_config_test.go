@@ -17,10 +17,10 @@ import (
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesktest"
 )
 
-// terraformAtLeast returns the Terraform that the acceptance tests use
-// when it is at least major.minor, and skips the test, saying why, when it
-// is older.
-func terraformAtLeast(t *testing.T, major, minor int) string {
+// skipBelowTerraform skips the test, saying why, when the Terraform that
+// the acceptance tests use (tfrun.AcceptanceTerraform) is older than
+// major.minor.
+func skipBelowTerraform(t *testing.T, major, minor int) {
 	t.Helper()
 	bin := tfrun.AcceptanceTerraform()
 	version, gotMajor, gotMinor, err := tfrun.Version(t.Context(), bin)
@@ -31,7 +31,6 @@ func terraformAtLeast(t *testing.T, major, minor int) string {
 		t.Skipf("Terraform %s is below %d.%d: skipping (set TF_ACC_TERRAFORM_PATH to a newer Terraform; the TestProtocol_* tests "+
 			"cover the same behaviour)", version, major, minor)
 	}
-	return bin
 }
 
 // The adoption workflow of an existing account, with the real CLI:
@@ -39,7 +38,7 @@ func terraformAtLeast(t *testing.T, major, minor int) string {
 // and the plan of that configuration imports them all and changes nothing.
 func TestQueryGenerateConfigRoundTrips(t *testing.T) {
 	t.Parallel()
-	bin := terraformAtLeast(t, 1, 14)
+	skipBelowTerraform(t, 1, 14)
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	ana, ben, chloe := seedAccount(t, fake)
 	// Every combination of primary and verified.
@@ -68,7 +67,6 @@ func TestQueryGenerateConfigRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Remove()
-	ws.Terraform = bin
 
 	fake.ResetRequests()
 	if err := ws.Run(ctx, 0, "query", "-generate-config-out=generated.tf", "-no-color"); err != nil {

@@ -106,7 +106,7 @@ func TestAccRequestVerificationAction_refusesAVerifiedIdentity(t *testing.T) {
 // terraform apply -invoke runs the action on its own, with the real CLI.
 func TestRequestVerificationActionInvokedFromTheCLI(t *testing.T) {
 	t.Parallel()
-	bin := terraformAtLeast(t, 1, 14)
+	skipBelowTerraform(t, 1, 14)
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	ana := fake.AddUser("Ana Lima", "ana@example.com")
 	personal, err := fake.AddIdentity(zendesktest.Identity{UserID: ana.ID, Type: "email", Value: "ana.personal@example.org"})
@@ -138,7 +138,6 @@ action "zendesk_user_identity_request_verification" "personal" {
 		t.Fatal(err)
 	}
 	defer ws.Remove()
-	ws.Terraform = bin
 
 	var out bytes.Buffer
 	invoke := ws.Command(ctx, &out, "apply", "-auto-approve", "-no-color", "-invoke=action.zendesk_user_identity_request_verification.personal")

@@ -79,7 +79,6 @@ func TestExport_matchesTerraform(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Remove()
-	ws.Terraform = bin
 	var out, stderr bytes.Buffer
 	cmd := ws.Command(ctx, &stderr, "providers", "schema", "-json")
 	cmd.Stdout = &out

@@ -72,9 +72,7 @@ func moduleRoot() (string, error) {
 // provider build in providerDir.
 type Workspace struct {
 	Dir string
-	// Terraform is the terraform binary to run; "" runs the one on PATH.
-	Terraform string
-	env       []string
+	env []string
 }
 
 // NewWorkspace writes files (name → content) into a new temporary
@@ -116,10 +114,11 @@ func NewWorkspace(providerDir string, env map[string]string, files map[string][]
 	return ws, nil
 }
 
-// Command returns a terraform command to run in the workspace, with its
-// output collected in out.
+// Command returns a command of the Terraform the acceptance tests use (see
+// AcceptanceTerraform) to run in the workspace, with its output collected
+// in out.
 func (ws *Workspace) Command(ctx context.Context, out *bytes.Buffer, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, cmp.Or(ws.Terraform, "terraform"), args...)
+	cmd := exec.CommandContext(ctx, AcceptanceTerraform(), args...)
 	cmd.Dir, cmd.Env = ws.Dir, ws.env
 	cmd.Stdout, cmd.Stderr = out, out
 	return cmd
