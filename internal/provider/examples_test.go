@@ -36,7 +36,8 @@ func TestExamples_newBlocksValidateAgainstTheProvider(t *testing.T) {
 	parser := hclparse.NewParser()
 	checked := map[string]int{}
 	err = filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tfquery.hcl")) {
+		isExample := strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tfquery.hcl")
+		if err != nil || d.IsDir() || !isExample {
 			return err
 		}
 		file, diags := parser.ParseHCLFile(path)

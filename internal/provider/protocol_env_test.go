@@ -31,7 +31,8 @@ type protocolEnv struct {
 
 // protocolServer is every RPC the provider serves.
 type protocolServer interface {
-	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 	tfprotov6.ActionServer
 }
 
@@ -131,19 +132,10 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 			}
 		}
 		return tftypes.NewValue(typ, attrs)
-	case tftypes.List, tftypes.Set:
-		var elem tftypes.Type
-		if l, ok := typ.(tftypes.List); ok {
-			elem = l.ElementType
-		} else {
-			elem = typ.(tftypes.Set).ElementType
-		}
-		rv := reflect.ValueOf(v)
-		elems := make([]tftypes.Value, rv.Len())
-		for i := range elems {
-			elems[i] = tfValue(t, elem, rv.Index(i).Interface())
-		}
-		return tftypes.NewValue(typ, elems)
+	case tftypes.List:
+		return collectionValue(t, typ, typ.ElementType, v)
+	case tftypes.Set:
+		return collectionValue(t, typ, typ.ElementType, v)
 	}
 	switch x := v.(type) {
 	case int:
@@ -153,6 +145,17 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 	default:
 		return tftypes.NewValue(typ, x)
 	}
+}
+
+// collectionValue converts a slice to a list or set of typ.
+func collectionValue(t *testing.T, typ, elem tftypes.Type, v any) tftypes.Value {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	elems := make([]tftypes.Value, rv.Len())
+	for i := range elems {
+		elems[i] = tfValue(t, elem, rv.Index(i).Interface())
+	}
+	return tftypes.NewValue(typ, elems)
 }
 
 // decode turns a dynamic value of typ into Go values: objects are
@@ -269,7 +272,7 @@ func (e *protocolEnv) requests(want map[zendesktest.Route]int) {
 	for _, r := range e.fake.Requests() {
 		got[r.Route]++
 	}
-	if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+	if !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
 		e.t.Errorf("requests by route: %v, want %v", got, want)
 	}
 	e.fake.ResetRequests()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,7 +131,7 @@ func TestQueryGenerateConfigRoundTrips(t *testing.T) {
 		t.Errorf("the plan imports %v, want %v", imported, wantIDs)
 	}
 	for _, r := range fake.Requests() {
-		if r.Method != "GET" {
+		if r.Method != http.MethodGet {
 			t.Errorf("the plan sent %s %s", r.Method, r.Path)
 		}
 	}

@@ -68,6 +68,10 @@ func (a *requestVerificationAction) Invoke(ctx context.Context, req action.Invok
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
 		return
 	}
+	if a.data == nil {
+		resp.Diagnostics.AddError("Zendesk provider not configured", "The action was invoked before the provider was configured.")
+		return
+	}
 	userID, identityID := config.UserID.ValueInt64(), config.IdentityID.ValueInt64()
 	client := a.data.client
 

@@ -137,6 +137,9 @@ func (l *userIdentityListResource) List(ctx context.Context, req list.ListReques
 	var config userIdentityListModel
 	diags := req.Config.Get(ctx, &config)
 	userIDs, identityTypes, queryDiags := config.query(ctx)
+	if l.data == nil {
+		diags.AddError("Zendesk provider not configured", "The list resource was called before the provider was configured.")
+	}
 	if diags.Append(queryDiags...); diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return

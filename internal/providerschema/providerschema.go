@@ -159,17 +159,46 @@ func identityJSON(s *tfprotov6.ResourceIdentitySchema) *tfjson.IdentitySchema {
 	return out
 }
 
-// ctyType converts a type through the JSON form that both libraries share.
+// ctyType converts a type of the plugin protocol to the same cty type.
 func ctyType(t tftypes.Type) cty.Type {
-	encoded, err := t.MarshalJSON()
-	if err != nil {
-		panic(fmt.Sprintf("providerschema: encoding type %s: %v", t, err))
+	switch {
+	case t.Is(tftypes.String):
+		return cty.String
+	case t.Is(tftypes.Number):
+		return cty.Number
+	case t.Is(tftypes.Bool):
+		return cty.Bool
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType
 	}
-	var out cty.Type
-	if err := out.UnmarshalJSON(encoded); err != nil {
-		panic(fmt.Sprintf("providerschema: decoding type %s: %v", encoded, err))
+	switch t := t.(type) {
+	case tftypes.List:
+		return cty.List(ctyType(t.ElementType))
+	case tftypes.Set:
+		return cty.Set(ctyType(t.ElementType))
+	case tftypes.Map:
+		return cty.Map(ctyType(t.ElementType))
+	case tftypes.Tuple:
+		elems := make([]cty.Type, len(t.ElementTypes))
+		for i, e := range t.ElementTypes {
+			elems[i] = ctyType(e)
+		}
+		return cty.Tuple(elems)
+	case tftypes.Object:
+		attrs := make(map[string]cty.Type, len(t.AttributeTypes))
+		for name, at := range t.AttributeTypes {
+			attrs[name] = ctyType(at)
+		}
+		if len(t.OptionalAttributes) == 0 {
+			return cty.Object(attrs)
+		}
+		optional := make([]string, 0, len(t.OptionalAttributes))
+		for name := range t.OptionalAttributes {
+			optional = append(optional, name)
+		}
+		return cty.ObjectWithOptionalAttrs(attrs, optional)
 	}
-	return out
+	panic(fmt.Sprintf("providerschema: no cty type for %s", t))
 }
 
 func kindJSON(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
