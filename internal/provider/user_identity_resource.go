@@ -85,7 +85,8 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"request_verification": schema.BoolAttribute{
 				MarkdownDescription: "When `true` and the identity is not verified, ask Zendesk to send the user a verification email " +
-					"after the identity is created and after each change of `value` (never on a re-apply without such a change).",
+					"after the identity is created and after each change of `value` (never on a re-apply without such a change). " +
+					"With Terraform 1.14 or later, the `zendesk_user_identity_request_verification` action sends one on demand.",
 				Optional: true,
 			},
 			"verification_method": schema.StringAttribute{
