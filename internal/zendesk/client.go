@@ -51,7 +51,7 @@ type Config struct {
 	// Logger receives request, response and retry logs (default: none).
 	Logger Logger
 	// BatchWindow is how long an identity lookup waits for others to join
-	// its show_many batch (default 10ms).
+	// its show_many batch (default 50ms).
 	BatchWindow time.Duration
 }
 
