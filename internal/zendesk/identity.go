@@ -79,6 +79,15 @@ func IsE164(number string) bool {
 	return ok && len(digits) >= 2 && len(digits) <= 15 && digits[0] != '0' && strings.Trim(digits, "0123456789") == ""
 }
 
+// E164 returns the E.164 spelling of a phone number written another way,
+// such as +15550100200 for "+1 555-010-0200" or "(555) 010-0200", when
+// the value says its country code (or is a ten-digit North American
+// number); ok is false when it does not.
+func E164(number string) (e164 string, ok bool) {
+	n := phoneNumber(number)
+	return n, IsE164(n)
+}
+
 // phoneSeparators are what may stand between the digits of a number.
 const phoneSeparators = " -.()"
 
