@@ -97,9 +97,24 @@ func TestAccUserIdentity_phoneNumbersZendeskFormats(t *testing.T) {
 					return env.counts(map[zendesktest.Route]int{zendesktest.RouteUpdate: 0, zendesktest.RouteCreate: 0})
 				},
 			},
+			// A new number: one update, and Zendesk's spelling of it stays
+			// out of the state.
+			{
+				PreConfig: env.fake.ResetRequests,
+				Config:    config("+1 (555) 010-0999"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(phone, attr("value"), knownvalue.StringExact("+1 (555) 010-0999")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					env.storedValue(phone, "+15550100999"),
+					func(*terraform.State) error {
+						return env.counts(map[zendesktest.Route]int{zendesktest.RouteUpdate: 1, zendesktest.RouteCreate: 0})
+					},
+				),
+			},
 			// Imported by another spelling of the number Zendesk stores.
 			{
-				Config:        config("+15550100200"),
+				Config:        config("+1 (555) 010-0999"),
 				ResourceName:  forwarding,
 				ImportState:   true,
 				ImportStateId: fmt.Sprintf("%d:agent_forwarding:555.010.0300", ana.ID),
