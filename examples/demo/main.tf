@@ -47,7 +47,7 @@ resource "zendesk_user_identity" "ana_work_email" {
 resource "zendesk_user_identity" "ana_phone" {
   user_id  = var.ana_user_id
   type     = "phone_number"
-  value    = "+1 555-010-2001"
+  value    = "+15550102001"
   verified = true
 }
 
@@ -61,7 +61,7 @@ resource "zendesk_user_identity" "ben_twitter" {
 resource "zendesk_user_identity" "chloe_forwarding" {
   user_id = var.chloe_user_id
   type    = "agent_forwarding"
-  value   = "+1 555-010-3003"
+  value   = "+15550103003"
 }
 
 # Read back what Zendesk holds, after the changes above are applied.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -148,6 +149,10 @@ func (r *userIdentityResource) applyFlags(ctx context.Context, plan, state userI
 // createErrorDetail explains a failed create. When the value is taken
 // because the user already has this identity, it says how to import it.
 func (r *userIdentityResource) createErrorDetail(ctx context.Context, userID int64, create zendesk.CreateIdentityRequest, err error) string {
+	var unconfirmed *zendesk.UnconfirmedCreateError
+	if errors.As(err, &unconfirmed) {
+		return unconfirmedCreateDetail(unconfirmed)
+	}
 	detail := errorDetail(err)
 	switch {
 	case zendesk.IsNotFound(err):
@@ -155,14 +160,5 @@ func (r *userIdentityResource) createErrorDetail(ctx context.Context, userID int
 	case !zendesk.IsDuplicateValue(err):
 		return detail
 	}
-	existing, findErr := r.data.client.FindIdentity(ctx, userID, create.Type, create.Value)
-	if findErr != nil || existing == nil {
-		return detail + "\n\nAnother user of the account has this value: Zendesk keeps each value unique across the account."
-	}
-	importID := fmt.Sprintf("%d:%d", userID, existing.ID)
-	return detail + fmt.Sprintf("\n\nUser %d already has this %s identity (id %d): Zendesk creates a user's first email with the user, for instance. "+
-		"Import it instead of creating it (NAME is this resource's name in the configuration):\n\n"+
-		"  terraform import zendesk_user_identity.NAME %s\n\nor with an import block:\n\n"+
-		"  import {\n    to = zendesk_user_identity.NAME\n    id = %q\n  }",
-		userID, create.Type, existing.ID, importID, importID)
+	return detail + r.duplicateDetail(ctx, userID, create)
 }

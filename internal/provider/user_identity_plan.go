@@ -22,6 +22,8 @@ func (r *userIdentityResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	if err := checkValue(config.Type.ValueString(), config.Value.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("value"), "Invalid identity value", err.Error())
+	} else if warning := phoneNumberWarning(config.Type.ValueString(), config.Value.ValueString()); warning != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("value"), "Phone number not in E.164 format", warning)
 	}
 }
 

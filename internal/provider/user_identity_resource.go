@@ -61,8 +61,11 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The address, number or handle: a valid email address for `email` and `google`, a phone number " +
-					"for `phone_number` and `agent_forwarding`. Changed in place. Email addresses that differ only in case are the " +
-					"same address: such a change is applied without a request to Zendesk.",
+					"for `phone_number` and `agent_forwarding`, best written in E.164 (`+15550100200`): accounts that validate phone " +
+					"numbers refuse any other spelling, and the plan warns about one. Changed in place. Email addresses that differ " +
+					"only in case, and phone numbers with the same digits (`+1 555-010-0200` and `+15550100200`), are the same value: " +
+					"such a change is applied without a request to Zendesk, and when Zendesk stores the number in another spelling, " +
+					"the state keeps the configuration's.",
 				Required: true,
 			},
 			"primary": schema.BoolAttribute{
@@ -140,7 +143,9 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	identity, err := r.data.client.LookupIdentity(ctx, userID, identityID)
 	if zendesk.IsNotFound(err) {
-		// Gone, or its user is: plan to create it again.
+		// Zendesk says it is gone, or its user is: plan to create it again.
+		// Any other 404 (a web page, /oauth/tokens) is an error below, and
+		// the state keeps the identity.
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -165,7 +170,7 @@ func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer r.data.locks.lock(userID)()
 	err = r.data.client.DeleteIdentity(ctx, userID, identityID)
 	if err == nil || zendesk.IsNotFound(err) {
-		return
+		return // deleted, or Zendesk says it was gone already
 	}
 	detail := errorDetail(err)
 	if state.Primary.ValueBool() && zendesk.StatusCode(err) >= 400 && zendesk.StatusCode(err) < 500 {

@@ -141,3 +141,19 @@ func TestAccUserIdentity_errorsFromZendesk(t *testing.T) {
 		})
 	}
 }
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"1001:50001":                     "1001:50001",
+		"1001:email:ana+tag@example.com": "1001:email:ana+tag@example.com",
+		"1001:phone_number:+15550100200": "1001:phone_number:+15550100200",
+		"1001:phone_number:+1 555 0100":  "'1001:phone_number:+1 555 0100'",
+		"1001:twitter:o'brien":           `'1001:twitter:o'\''brien'`,
+		"1001:email:$HOME@example.com":   "'1001:email:$HOME@example.com'",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

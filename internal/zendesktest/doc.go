@@ -7,8 +7,13 @@
 // OAuth authentication with scopes, and the /oauth/tokens client-credentials
 // exchange. On top of that it offers what a real account cannot: a rate limit
 // with a controllable clock, fault injection (errors, latency, dropped
-// connections, and failures that happen after the change was committed) and a
-// log of every request it answered.
+// connections, failures that happen after the change was committed, and
+// redirects) and a log of every request it answered.
+//
+// Where Zendesk may behave in more than one way, an Options switch picks the
+// other way: an account that formats or validates phone numbers, a list that
+// refuses undocumented type[] filters, a host that answers every path with an
+// HTML 404 page instead of the API. Each switch is off by default.
 //
 // A Server is safe for concurrent use. Its model types and JSON encoding are
 // its own, deliberately independent of the provider's API client, so a

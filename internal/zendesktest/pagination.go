@@ -42,6 +42,29 @@ func filterByType(list []Identity, q url.Values) []Identity {
 	return out
 }
 
+// undocumentedTypeFilter returns the first type filter value that Zendesk
+// does not document for the list, or "".
+func undocumentedTypeFilter(q url.Values) string {
+	for _, key := range []string{"type[]", "type"} {
+		for _, v := range q[key] {
+			if v != "" && !listFilterTypes[v] {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// listFilterTypeNames lists the documented filter values, sorted.
+func listFilterTypeNames() string {
+	names := make([]string, 0, len(listFilterTypes))
+	for t := range listFilterTypes {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
 // paginate renders a list page: cursor style when any page[...] parameter
 // is present, offset style otherwise. list is ordered by ID.
 func paginate(x *exchange, list []Identity) reply {

@@ -72,6 +72,9 @@ func (s *Server) depart(x *exchange, status int) {
 
 // serve answers a request and returns the status sent (0: none).
 func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
+	if s.isHostNotFound() {
+		return x.write(w, htmlNotFound())
+	}
 	if !x.route.api && x.route.name != RouteOAuthTokens {
 		return x.write(w, invalidEndpoint())
 	}
@@ -91,6 +94,8 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
 			return x.write(w, fault.reply())
 		case FaultDrop:
 			return drop(w)
+		case FaultRedirect:
+			return x.write(w, fault.redirect(x.r))
 		}
 	}
 	rep := s.dispatch(x)

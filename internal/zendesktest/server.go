@@ -35,6 +35,31 @@ type Options struct {
 	// entirely.
 	OmitIdentitySideload bool
 
+	// FormatPhoneNumbers makes the fake store phone numbers (phone_number
+	// and agent_forwarding) as Zendesk may format a direct line: spaces and
+	// punctuation stripped, and +1 added to a 10-digit North American
+	// number, so "555 010-0200" is stored as "+15550100200". Zendesk's docs
+	// do not say when it does this; off, values are stored as sent.
+	FormatPhoneNumbers bool
+
+	// ValidatePhoneNumbers is the account setting "Validate user phone
+	// numbers": a phone number that is not in E.164 format (+ and up to 15
+	// digits, nothing else) is refused with 422 RecordInvalid, with an
+	// InvalidValue detail on value. It is checked before FormatPhoneNumbers.
+	ValidatePhoneNumbers bool
+
+	// StrictTypeFilter makes the list endpoint answer 400 to a type[] value
+	// that Zendesk does not document for the filter (google, for one),
+	// instead of filtering by it. The body is the fake's guess:
+	// {"error":"InvalidValue","description":"..."}.
+	StrictTypeFilter bool
+
+	// HostNotFound makes the fake stand in for a host that serves no Zendesk
+	// account (a mistyped subdomain, a host-mapped domain that is not set
+	// up, a proxy): every request, /oauth/tokens included, is answered 404
+	// with an HTML page. SetHostNotFound changes it while the fake runs.
+	HostNotFound bool
+
 	// TokenLifetime, when set, overrides how long issued OAuth access tokens
 	// live (and the expires_in the fake reports), so tests can exercise
 	// renewal in seconds.
@@ -71,6 +96,8 @@ type Server struct {
 	limiter rateLimiter
 	faults  []*faultRule
 	log     []*Request
+	// hostNotFound starts as Options.HostNotFound (see SetHostNotFound).
+	hostNotFound bool
 }
 
 // New starts a fake listening on opts.Addr. It serves until Close.
@@ -91,8 +118,11 @@ func New(opts Options) (*Server, error) {
 		closing: make(chan struct{}),
 		creds:   newCredentials(),
 		limiter: rateLimiter{limit: opts.RateLimit, window: opts.RateLimitWindow},
+
+		hostNotFound: opts.HostNotFound,
 	}
 	s.store = newStore(s.now)
+	s.store.phones = phonePolicy{validate: opts.ValidatePhoneNumbers, format: opts.FormatPhoneNumbers}
 
 	// NewUnstartedServer binds its own 127.0.0.1:0 listener; swap in ours so
 	// Addr is honoured.

@@ -17,6 +17,8 @@ const (
 // its lock held.
 type store struct {
 	now func() time.Time
+	// phones is what the account does with the phone numbers it is sent.
+	phones phonePolicy
 
 	users      map[int64]*userRecord
 	identities map[int64]*Identity
@@ -175,6 +177,11 @@ func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, er
 	if err := validateValue(spec.Type, spec.Value); err != nil {
 		return Identity{}, err
 	}
+	value, refused := st.phones.apply(spec.Type, spec.Value)
+	if refused != nil {
+		return Identity{}, refused
+	}
+	spec.Value = value
 	if err := st.checkUnique(spec.Type, spec.Value, 0); err != nil {
 		return Identity{}, err
 	}
@@ -246,12 +253,19 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	if err != nil {
 		return Identity{}, err
 	}
-	valueChanges := p.Value != nil && *p.Value != ident.Value
-	if valueChanges {
+	value := ident.Value
+	if p.Value != nil && *p.Value != ident.Value {
 		if err := validateValue(ident.Type, *p.Value); err != nil {
 			return Identity{}, err
 		}
-		if err := st.checkUnique(ident.Type, *p.Value, ident.ID); err != nil {
+		var refused *ValidationError
+		if value, refused = st.phones.apply(ident.Type, *p.Value); refused != nil {
+			return Identity{}, refused
+		}
+	}
+	valueChanges := value != ident.Value
+	if valueChanges {
+		if err := st.checkUnique(ident.Type, value, ident.ID); err != nil {
 			return Identity{}, err
 		}
 	}
@@ -263,7 +277,7 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	before := ident.clone()
 	if valueChanges {
 		delete(st.holders, keyOf(ident.Type, ident.Value))
-		ident.Value = *p.Value
+		ident.Value = value
 		st.holders[keyOf(ident.Type, ident.Value)] = ident.ID
 		ident.DeliverableState = deliverableState(ident.Type, ident.Value)
 		ident.UndeliverableCount = 0

@@ -3,6 +3,7 @@ package zendesktest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -57,13 +58,14 @@ func optional(s string) *string {
 }
 
 // baseURL is where the client reached the fake, so URLs in answers point
-// back to the same host and port.
+// back to the same host and port. The host is written in lower case, as a
+// server names itself whatever case the client typed its name in.
 func baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://" + strings.ToLower(r.Host)
 }
 
 func identityURL(base string, userID, identityID int64) string {

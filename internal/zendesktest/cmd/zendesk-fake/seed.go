@@ -16,7 +16,7 @@ func seed(srv *zendesktest.Server, defaults bool, n int) ([]zendesktest.User, er
 		// A messaging identity cannot be created through the API, so the
 		// data source gets something only a Zendesk channel could have made.
 		extras := []zendesktest.Identity{
-			{UserID: ben.ID, Type: "phone_number", Value: "+1 555-123-4567", Verified: true},
+			{UserID: ben.ID, Type: "phone_number", Value: "+15551234567", Verified: true},
 			{UserID: ben.ID, Type: "messaging", Value: "msg-7f3a9c21e4b8", Verified: true},
 		}
 		for _, ident := range extras {
