@@ -57,10 +57,11 @@ func (u *User) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// describe names the user in messages: id, name, primary email and state.
-func (u User) describe() string {
+// String names the user in messages: id, name, primary email, external id
+// and state, such as `user 1001 (Ana Lima, ana@example.com, suspended)`.
+func (u User) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d (%s", u.ID, u.Name)
+	fmt.Fprintf(&b, "user %d (%s", u.ID, u.Name)
 	if u.Email != nil {
 		fmt.Fprintf(&b, ", %s", *u.Email)
 	}
@@ -109,7 +110,7 @@ func (e *UserNotFoundError) Error() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(u.describe())
+			b.WriteString(u.String())
 		}
 		if len(e.NearMatches) > nearMatchesShown {
 			fmt.Fprintf(&b, " and %d more", len(e.NearMatches)-nearMatchesShown)
@@ -130,7 +131,7 @@ type AmbiguousUserError struct {
 func (e *AmbiguousUserError) Error() string {
 	names := make([]string, len(e.Users))
 	for i, u := range e.Users {
-		names[i] = u.describe()
+		names[i] = u.String()
 	}
 	return fmt.Sprintf("%d Zendesk users have %s %q: %s", len(e.Users), e.By, e.Value, strings.Join(names, ", "))
 }

@@ -492,8 +492,8 @@ func TestFindUserByEmail_notFoundNamesTheNearMatches(t *testing.T) {
 		t.Fatalf("got %v, want a not-found error with 7 near matches", err)
 	}
 	want := `no Zendesk user has email "na@example.com"; the search returned 7 user(s) without that exact address: ` +
-		`1001 (User 0, x0na@example.com), 1002 (User 1, x1na@example.com), 1003 (User 2, x2na@example.com), ` +
-		`1004 (User 3, x3na@example.com), 1005 (User 4, x4na@example.com) and 2 more; ` +
+		`user 1001 (User 0, x0na@example.com), user 1002 (User 1, x1na@example.com), user 1003 (User 2, x2na@example.com), ` +
+		`user 1004 (User 3, x3na@example.com), user 1005 (User 4, x4na@example.com) and 2 more; ` +
 		`Zendesk's search index can take a few minutes to include a user or address added recently`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
@@ -566,8 +566,8 @@ func TestAmbiguousUserError(t *testing.T) {
 		{ID: 2, Name: "B", ExternalID: new("EMP-2"), Active: true, Suspended: true},
 		{ID: 3, Name: "C", ExternalID: new("emp-2")},
 	}}
-	want := `3 Zendesk users have external_id "emp-2": 1 (A, a@example.com, external_id "emp-2"), ` +
-		`2 (B, external_id "EMP-2", suspended), 3 (C, external_id "emp-2", deleted)`
+	want := `3 Zendesk users have external_id "emp-2": user 1 (A, a@example.com, external_id "emp-2"), ` +
+		`user 2 (B, external_id "EMP-2", suspended), user 3 (C, external_id "emp-2", deleted)`
 	if err.Error() != want {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
