@@ -105,8 +105,8 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Computed:            true,
 			},
 			"active": schema.BoolAttribute{
-				MarkdownDescription: "`false` when the user is deleted. A deleted user keeps its id, name and external id, " +
-					"but has no identities, and none can be added to it.",
+				MarkdownDescription: "`false` when the user is deleted. A deleted user has no identities, and none can be " +
+					"added to it.",
 				Computed: true,
 			},
 			"suspended": schema.BoolAttribute{

@@ -170,30 +170,49 @@ func TestAccUser_suspendedUser(t *testing.T) {
 	})
 }
 
-// A deleted user is reported, inactive, not "not found": by id and by
-// external id, also where show_many leaves deleted users out.
+// A deleted user is reported, inactive, not "not found": by id, also where
+// show_many leaves deleted users out, and by external id while Zendesk
+// keeps the deleted user's external id.
 func TestAccUser_deletedUser(t *testing.T) {
 	t.Parallel()
-	for _, opts := range []zendesktest.Options{{}, {IgnoreIncludeDeleted: true}} {
-		t.Run(fmt.Sprintf("IgnoreIncludeDeleted=%v", opts.IgnoreIncludeDeleted), func(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts zendesktest.Options
+		// byExternalID is what a lookup by external id finds: the deleted
+		// user, or (nil) nobody.
+		byExternalID *regexp.Regexp
+	}{
+		{name: "Zendesk's defaults", opts: zendesktest.Options{}},
+		// Without include_deleted, Zendesk offers no lookup of a deleted
+		// user by external id.
+		{name: "show_many ignores include_deleted", opts: zendesktest.Options{IgnoreIncludeDeleted: true},
+			byExternalID: errorLike(`No user has external_id "emp-9"`)},
+		{name: "deletion clears the external id", opts: zendesktest.Options{DeletionClearsExternalID: true},
+			byExternalID: errorLike(`No user has external_id "emp-9"`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, opts)
+			env := newTestEnv(t, tc.opts)
 			gone := env.fake.AddUser("Gone", "gone@example.com", zendesktest.WithExternalID("emp-9"))
 			env.fake.SoftDeleteUser(gone.ID)
 			gone = env.fakeUser(gone.ID)
-			checks := env.expectUser("data.zendesk_user.by_id", gone, nil)
-			config := userConfig("by_id", "id", gone.ID)
-			if !opts.IgnoreIncludeDeleted {
-				// Without include_deleted, Zendesk offers no lookup of a
-				// deleted user by external id.
-				checks = append(checks, env.expectUser("data.zendesk_user.by_external_id", gone, nil)...)
-				config += userConfig("by_external_id", "external_id", "emp-9")
-			}
-			checks = append(checks, statecheck.ExpectKnownValue("data.zendesk_user.by_id", attr("active"), knownvalue.Bool(false)),
+			byID := userConfig("by_id", "id", gone.ID)
+			checks := append(env.expectUser("data.zendesk_user.by_id", gone, nil),
+				statecheck.ExpectKnownValue("data.zendesk_user.by_id", attr("active"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue("data.zendesk_user.by_id", attr("primary_email"), knownvalue.Null()))
+			byExternalID := resource.TestStep{
+				Config:            env.config(byID + userConfig("by_external_id", "external_id", "emp-9")),
+				ConfigStateChecks: append(checks, env.expectUser("data.zendesk_user.by_external_id", gone, nil)...),
+			}
+			if tc.byExternalID != nil {
+				byExternalID = resource.TestStep{Config: env.config(userConfig("by_external_id", "external_id", "emp-9")), ExpectError: tc.byExternalID}
+			}
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
-				Steps:                    []resource.TestStep{{Config: env.config(config), ConfigStateChecks: checks}},
+				Steps: []resource.TestStep{
+					{Config: env.config(byID), ConfigStateChecks: checks},
+					byExternalID,
+				},
 			})
 		})
 	}

@@ -31,6 +31,9 @@ type userSearchPage struct {
 // request each. When Zendesk answers without the sideload, the users whose
 // primary address is not this one are checked with a list of their email
 // identities, one request each.
+//
+// It stays out of the reader's gauge, which counts the lookups that may wait
+// on a batch: this one waits on none.
 func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
 	// Quoted, the address is one phrase: characters such as "-" or ":"
 	// inside it are not read as search operators.

@@ -161,14 +161,14 @@ func TestLookupUser_concurrentLookupsShareOneShowMany(t *testing.T) {
 		wg.Go(func() {
 			got, err := c.LookupUser(context.Background(), u.ID)
 			if err != nil || got.ID != u.ID || str(got.Email) != u.Email {
-				errs <- fmt.Errorf("user %d: %s, %v", u.ID, describeUser(got), err)
+				errs <- fmt.Errorf("user %d: %s, %w", u.ID, describeUser(got), err)
 			}
 		})
 		if i%2 == 0 { // and identity lookups of every other user
 			email := fake.Identities(u.ID)[0]
 			wg.Go(func() {
 				if got, err := c.LookupIdentity(context.Background(), u.ID, email.ID); err != nil || got.Value != email.Value {
-					errs <- fmt.Errorf("identity %d: %v", email.ID, err)
+					errs <- fmt.Errorf("identity %d: %w", email.ID, err)
 				}
 			})
 		}

@@ -41,6 +41,11 @@ type Options struct {
 	// returns together.
 	AllowDuplicateExternalIDs bool
 
+	// DeletionClearsExternalID makes SoftDeleteUser clear the user's
+	// external id, so that no lookup by external id finds a deleted user. By
+	// default a deleted user keeps it; Zendesk's docs say neither.
+	DeletionClearsExternalID bool
+
 	// IgnoreIncludeDeleted makes show_many leave deleted users out even when
 	// asked for them with include_deleted=true, as an account or API version
 	// that does not know the parameter would.

@@ -145,17 +145,21 @@ func (st *store) deleteUser(userID int64) {
 }
 
 // softDeleteUser deletes a user as Zendesk's Delete User does: the user
-// stays, inactive, and keeps its name and external id. Its identities are
-// removed, so their values can be used again (a guess: Zendesk lets a new
-// user sign up with a deleted user's address, and the docs say deletion
-// removes the user's associated records).
-func (st *store) softDeleteUser(userID int64) {
+// stays, inactive, with its name. Its identities are removed, so their
+// values can be used again (a guess: Zendesk lets a new user sign up with a
+// deleted user's address, and the docs say deletion removes the user's
+// associated records). It keeps its external id unless clearExternalID (a
+// guess either way: the docs do not say).
+func (st *store) softDeleteUser(userID int64, clearExternalID bool) {
 	u, ok := st.users[userID]
 	if !ok || u.deleted {
 		return
 	}
 	st.removeIdentities(u)
 	u.deleted = true
+	if clearExternalID {
+		u.externalID = ""
+	}
 	u.updatedAt = st.clock()
 }
 

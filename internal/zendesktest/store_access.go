@@ -51,14 +51,15 @@ func (s *Server) DeleteUser(userID int64) {
 }
 
 // SoftDeleteUser deletes a user as Zendesk's Delete User does: the user
-// stays, with Active false, its external id and name, and no identities
-// (their values become free). show_many returns it only with
+// stays, with Active false, its name, its external id (unless
+// Options.DeletionClearsExternalID) and no identities (their values become
+// free). show_many returns it only with
 // include_deleted=true, GET /users/{id} shows it, search does not find it,
 // and the paths of its identities answer 404. Unknown IDs are ignored.
 func (s *Server) SoftDeleteUser(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.store.softDeleteUser(userID)
+	s.store.softDeleteUser(userID, s.opts.DeletionClearsExternalID)
 }
 
 // User returns a user as it is now (its Email follows its primary email

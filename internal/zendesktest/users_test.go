@@ -117,6 +117,16 @@ func TestSoftDeleteUser(t *testing.T) {
 	}
 	srv.DeleteUser(ana.ID)
 	c.do(http.MethodGet, fmt.Sprintf("/api/v2/users/%d", ana.ID), nil).want(t, http.StatusNotFound)
+
+	cleared, c2 := newTestServer(t, Options{DeletionClearsExternalID: true})
+	carl := cleared.AddUser("Carl Berg", "", WithExternalID("emp-2"))
+	cleared.SoftDeleteUser(carl.ID)
+	if got, _ := cleared.User(carl.ID); got.ExternalID != "" || got.Active {
+		t.Errorf("DeletionClearsExternalID: User = %+v", got)
+	}
+	if got := c2.getUsers("/api/v2/users/show_many?include_deleted=true&external_ids=emp-2"); got.Count != 0 {
+		t.Errorf("DeletionClearsExternalID: show_many found %v", got.ids())
+	}
 }
 
 func TestShowManyDeletedUsers(t *testing.T) {
