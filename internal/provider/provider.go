@@ -173,7 +173,7 @@ func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newUserIdentitiesDataSource}
+	return []func() datasource.DataSource{newUserIdentitiesDataSource, newUserDataSource}
 }
 
 // providerModel is the provider block.

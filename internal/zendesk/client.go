@@ -1,6 +1,7 @@
 // Package zendesk is a client for the Zendesk Support API's user identity
-// endpoints. It knows HTTP and Zendesk's rules (errors, retries, rate limits,
-// pagination) and nothing of Terraform.
+// endpoints, and for the user endpoints that find users. It knows HTTP and
+// Zendesk's rules (errors, retries, rate limits, pagination) and nothing of
+// Terraform.
 package zendesk
 
 import (

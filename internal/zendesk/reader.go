@@ -23,16 +23,20 @@ const (
 // identities out of show_many, so they load their users by listing.
 var errNoSideload = errors.New("show_many answered without an identities sideload")
 
-// reader answers identity lookups from as few requests as Zendesk allows.
-// Lookups that arrive together are answered by one show_many request that
-// sideloads the identities of up to 100 users (see batcher). A user's list
-// is read only when an identity is missing from the sideload, and an
-// identity missing from the list is read directly before it is reported
-// gone.
+// reader answers identity and user lookups from as few requests as Zendesk
+// allows. Lookups that arrive together are answered by one show_many
+// request that sideloads the identities of up to 100 users (see batcher):
+// the same request serves the identity lookups of those users and the user
+// lookups by id. A user's list is read only when an identity is missing
+// from the sideload, and an identity missing from the list is read directly
+// before it is reported gone. User lookups by external id gather in a
+// batcher of their own, since show_many takes ids or external ids, not both.
 type reader struct {
 	c     *Client
 	gauge *gauge
 	users *batcher[int64]
+	// externalIDs batches user lookups by external id (see user_lookup.go).
+	externalIDs *batcher[string]
 
 	mu sync.Mutex
 	// listing holds a flight per user whose collection is being listed.
@@ -45,6 +49,7 @@ type reader struct {
 func newReader(c *Client, window time.Duration) *reader {
 	r := &reader{c: c, gauge: &gauge{}, listing: map[int64]*flight{}}
 	r.users = newBatcher(r.gauge, window, showManyLimit, r.showMany)
+	r.externalIDs = newBatcher(r.gauge, window, showManyLimit, r.showManyByExternalID)
 	return r
 }
 
@@ -97,15 +102,22 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 }
 
 // showMany loads a batch of users with one show_many request and remembers
-// their identities.
+// the users, for user lookups, and their identities, for identity lookups.
 func (r *reader) showMany(ctx context.Context, userIDs []int64) error {
 	versions := make([]uint64, len(userIDs))
 	for i, userID := range userIDs {
 		versions[i] = r.c.cache.version(userID)
 	}
-	byUser, err := r.c.showManyIdentities(ctx, userIDs)
+	users, byUser, err := r.c.showManyByID(ctx, userIDs)
 	if err != nil {
 		return err
+	}
+	returned := make(map[int64]*User, len(users))
+	for i := range users {
+		returned[users[i].ID] = &users[i]
+	}
+	for i, userID := range userIDs {
+		r.c.cache.rememberUser(userID, versions[i], returned[userID])
 	}
 	if byUser == nil {
 		r.mu.Lock()
@@ -140,33 +152,45 @@ func (r *reader) loadList(ctx context.Context, userID int64) error {
 	return f.wait(ctx)
 }
 
-// showManyIdentities reads users with their identities sideloaded, and
-// returns the identities by user; every user asked for has an entry, empty
-// for a user Zendesk does not know. It returns nil, nil when Zendesk sent
-// no identities sideload.
-func (c *Client) showManyIdentities(ctx context.Context, userIDs []int64) (map[int64][]Identity, error) {
+// showManyByID reads users with their identities sideloaded, and returns
+// the users and the identities by user; every user asked for has an entry,
+// empty for a user Zendesk does not know. The identities are nil when
+// Zendesk sent no identities sideload.
+//
+// It asks for deleted users too (include_deleted), so that a user lookup
+// reports a deleted user (active false) instead of not finding it. That
+// changes nothing for identity lookups: a deleted user has no identities,
+// and any that Zendesk would sideload for one are left out, so the
+// identity's own read decides whether it still exists, as for a user that
+// show_many leaves out.
+func (c *Client) showManyByID(ctx context.Context, userIDs []int64) ([]User, map[int64][]Identity, error) {
 	ids := make([]string, len(userIDs))
 	for i, id := range userIDs {
 		ids[i] = strconv.FormatInt(id, 10)
 	}
-	query := url.Values{"ids": {strings.Join(ids, ",")}, "include": {"identities"}}
+	query := url.Values{"ids": {strings.Join(ids, ",")}, "include": {"identities"}, "include_deleted": {"true"}}
 	var out struct {
+		Users      []User      `json:"users"`
 		Identities *[]Identity `json:"identities"`
 	}
 	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v2/users/show_many", query: query}, &out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out.Identities == nil {
-		return nil, nil
+		return out.Users, nil, nil
+	}
+	deleted := map[int64]bool{}
+	for _, u := range out.Users {
+		deleted[u.ID] = !u.Active
 	}
 	byUser := make(map[int64][]Identity, len(userIDs))
 	for _, id := range userIDs {
 		byUser[id] = nil
 	}
 	for _, identity := range *out.Identities {
-		if _, asked := byUser[identity.UserID]; asked {
+		if _, asked := byUser[identity.UserID]; asked && !deleted[identity.UserID] {
 			byUser[identity.UserID] = append(byUser[identity.UserID], identity)
 		}
 	}
-	return byUser, nil
+	return out.Users, byUser, nil
 }

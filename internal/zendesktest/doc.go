@@ -1,11 +1,16 @@
 // Package zendesktest is a stateful fake of the Zendesk Support API's user
-// identity endpoints, for tests and demos of the Terraform provider.
+// identity endpoints, and of the user endpoints that find users (show,
+// show_many by ids or external ids, search), for tests and demos of the
+// Terraform provider.
 //
 // The fake keeps users and identities in memory and enforces the same rules
 // Zendesk does: primary flags per identity type, account-wide unique values,
-// value validation, verification state, both pagination styles, API-token and
-// OAuth authentication with scopes, and the /oauth/tokens client-credentials
-// exchange. On top of that it offers what a real account cannot: a rate limit
+// value validation, verification state, deleted and suspended users, both
+// pagination styles, API-token and OAuth authentication with scopes, and the
+// /oauth/tokens client-credentials exchange. Where Zendesk's docs leave a
+// rule open (near matches and index lag of the search, duplicate external
+// ids, include_deleted), the fake picks one, says so, and offers an Options
+// switch for the other. On top of that it offers what a real account cannot: a rate limit
 // with a controllable clock, fault injection (errors, latency, dropped
 // connections, failures that happen after the change was committed, and
 // redirects) and a log of every request it answered.

@@ -6,13 +6,40 @@ import (
 	"time"
 )
 
-// User is a Zendesk user as the fake stores it. Email is the value of the
-// user's primary email identity ("" when it has none).
+// User is a Zendesk user as the fake stores it.
 type User struct {
-	ID    int64
-	Name  string
+	ID   int64
+	Name string
+	// Email is the value of the user's primary email identity ("" when it
+	// has none).
 	Email string
+	// ExternalID is the id another system knows the user by ("" when none).
+	ExternalID string
+	// Role is end-user, agent or admin.
+	Role string
+	// Active is false once the user is deleted (see SoftDeleteUser).
+	Active bool
+	// Suspended users cannot sign in; Zendesk still shows them.
+	Suspended bool
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// Roles a user may have.
+var userRoles = map[string]bool{"end-user": true, "agent": true, "admin": true}
+
+// UserOption sets an attribute of a user that AddUser creates.
+type UserOption func(*User)
+
+// WithExternalID gives the user the id another system knows it by.
+func WithExternalID(id string) UserOption { return func(u *User) { u.ExternalID = id } }
+
+// WithRole makes the user an end-user (the default), agent or admin.
+func WithRole(role string) UserOption { return func(u *User) { u.Role = role } }
+
+// WithSuspended suspends the user.
+func WithSuspended() UserOption { return func(u *User) { u.Suspended = true } }
 
 // Identity is a user identity as the fake stores it. Its JSON form is built
 // by the fake itself (see identityJSON), never by the client under test.

@@ -152,6 +152,10 @@ func (s *Server) dispatch(x *exchange) reply {
 		return s.requestVerification(x)
 	case RouteShowMany:
 		return s.showManyUsers(x)
+	case RouteShowUser:
+		return s.showUser(x)
+	case RouteSearchUsers:
+		return s.searchUsers(x)
 	case RouteOAuthTokens:
 		return s.issueToken(x)
 	}
@@ -165,7 +169,7 @@ func (x *exchange) write(w http.ResponseWriter, rep reply) int {
 		h[k] = v
 	}
 	if x.rate != nil {
-		x.rate.writeHeaders(h, x.route.name == RouteList || x.route.name == RouteShowMany)
+		x.rate.writeHeaders(h, x.route.name == RouteList || x.route.name == RouteShowMany || x.route.name == RouteSearchUsers)
 	}
 	w.WriteHeader(rep.status)
 	if len(rep.body) > 0 {

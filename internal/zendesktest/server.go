@@ -60,6 +60,38 @@ type Options struct {
 	// with an HTML page. SetHostNotFound changes it while the fake runs.
 	HostNotFound bool
 
+	// AllowDuplicateExternalIDs lets several active users share an external
+	// id. Zendesk's docs say an external id is unique in an account; older
+	// accounts or imports may still hold duplicates, which show_many then
+	// returns together.
+	AllowDuplicateExternalIDs bool
+
+	// DeletionClearsExternalID makes SoftDeleteUser clear the user's
+	// external id, so that no lookup by external id finds a deleted user. By
+	// default a deleted user keeps it; Zendesk's docs say neither.
+	DeletionClearsExternalID bool
+
+	// IgnoreIncludeDeleted makes show_many leave deleted users out even when
+	// asked for them with include_deleted=true, as an account or API version
+	// that does not know the parameter would.
+	IgnoreIncludeDeleted bool
+
+	// SearchExactMatches makes users/search return only users holding an
+	// email address equal to the one searched for. By default the search
+	// also returns near matches (addresses that contain it), as a search
+	// index that splits addresses into words may.
+	SearchExactMatches bool
+
+	// SearchOmitsIdentitySideload makes users/search ignore
+	// include=identities.
+	SearchOmitsIdentitySideload bool
+
+	// SearchIndexDelay is how long, by the fake's clock, a new user or email
+	// identity takes to reach the search index: users/search?query= does not
+	// find it before. Zendesk indexes asynchronously, typically within
+	// seconds to minutes; 0 indexes at once.
+	SearchIndexDelay time.Duration
+
 	// TokenLifetime, when set, overrides how long issued OAuth access tokens
 	// live (and the expires_in the fake reports), so tests can exercise
 	// renewal in seconds.

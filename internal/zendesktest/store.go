@@ -1,7 +1,9 @@
 package zendesktest
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -34,9 +36,15 @@ type store struct {
 }
 
 type userRecord struct {
-	id        int64
-	name      string
+	id         int64
+	name       string
+	externalID string
+	role       string
+	suspended  bool
+	// deleted users stay, inactive and without identities (see softDeleteUser).
+	deleted   bool
 	createdAt time.Time
+	updatedAt time.Time
 	// identityIDs is kept ascending: IDs only grow and removal preserves order.
 	identityIDs []int64
 }
@@ -74,25 +82,87 @@ func newStore(now func() time.Time) *store {
 // serializes it.
 func (st *store) clock() time.Time { return st.now().UTC().Truncate(time.Second) }
 
-func (st *store) addUser(name string) *userRecord {
-	u := &userRecord{id: st.nextUserID, name: name, createdAt: st.clock()}
+// addUser creates a user from spec's name, external id, role and suspended
+// flag. An external id already held by an active user is refused unless
+// duplicates are allowed.
+func (st *store) addUser(spec User, allowDuplicateExternalIDs bool) (*userRecord, error) {
+	if spec.Role == "" {
+		spec.Role = "end-user"
+	}
+	if !userRoles[spec.Role] {
+		return nil, &ValidationError{Field: "role", Code: "InvalidValue",
+			Description: "Role: " + spec.Role + " is not included in the list"}
+	}
+	if spec.ExternalID != "" && !allowDuplicateExternalIDs && len(st.usersByExternalID(spec.ExternalID, false)) > 0 {
+		return nil, &ValidationError{Field: "external_id", Code: "DuplicateValue",
+			Description: "External: " + spec.ExternalID + " has already been taken"}
+	}
+	now := st.clock()
+	u := &userRecord{id: st.nextUserID, name: spec.Name, externalID: spec.ExternalID, role: spec.Role,
+		suspended: spec.Suspended, createdAt: now, updatedAt: now}
 	st.nextUserID++
 	st.users[u.id] = u
-	return u
+	return u, nil
 }
 
-// deleteUser removes a user and its identities, which frees their values.
-func (st *store) deleteUser(userID int64) {
+// liveUser returns a user that is not deleted: the identity endpoints know
+// no other.
+func (st *store) liveUser(userID int64) (*userRecord, bool) {
 	u, ok := st.users[userID]
-	if !ok {
-		return
+	return u, ok && !u.deleted
+}
+
+// usersByExternalID returns the users whose external id is id, compared
+// without regard to case as Zendesk does, ordered by ID; deleted users only
+// with includeDeleted.
+func (st *store) usersByExternalID(id string, includeDeleted bool) []*userRecord {
+	var out []*userRecord
+	for _, u := range st.users {
+		if u.externalID != "" && strings.EqualFold(u.externalID, id) && (includeDeleted || !u.deleted) {
+			out = append(out, u)
+		}
 	}
+	slices.SortFunc(out, func(a, b *userRecord) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// removeIdentities deletes every identity of the user, which frees their
+// values.
+func (st *store) removeIdentities(u *userRecord) {
 	for _, id := range u.identityIDs {
 		ident := st.identities[id]
 		delete(st.holders, keyOf(ident.Type, ident.Value))
 		delete(st.identities, id)
 	}
-	delete(st.users, userID)
+	u.identityIDs = nil
+}
+
+// deleteUser removes a user and its identities for good, as Zendesk's
+// permanent deletion does.
+func (st *store) deleteUser(userID int64) {
+	if u, ok := st.users[userID]; ok {
+		st.removeIdentities(u)
+		delete(st.users, userID)
+	}
+}
+
+// softDeleteUser deletes a user as Zendesk's Delete User does: the user
+// stays, inactive, with its name. Its identities are removed, so their
+// values can be used again (a guess: Zendesk lets a new user sign up with a
+// deleted user's address, and the docs say deletion removes the user's
+// associated records). It keeps its external id unless clearExternalID (a
+// guess either way: the docs do not say).
+func (st *store) softDeleteUser(userID int64, clearExternalID bool) {
+	u, ok := st.users[userID]
+	if !ok || u.deleted {
+		return
+	}
+	st.removeIdentities(u)
+	u.deleted = true
+	if clearExternalID {
+		u.externalID = ""
+	}
+	u.updatedAt = st.clock()
 }
 
 // userEmail is a user's primary email address, as Zendesk shows it on the
@@ -107,12 +177,13 @@ func (st *store) userEmail(u *userRecord) string {
 }
 
 func (st *store) userOf(u *userRecord) User {
-	return User{ID: u.id, Name: u.name, Email: st.userEmail(u)}
+	return User{ID: u.id, Name: u.name, Email: st.userEmail(u), ExternalID: u.externalID, Role: u.role,
+		Active: !u.deleted, Suspended: u.suspended, CreatedAt: u.createdAt, UpdatedAt: u.updatedAt}
 }
 
 // identitiesOf returns copies of a user's identities, ordered by ID.
 func (st *store) identitiesOf(userID int64) ([]Identity, error) {
-	u, ok := st.users[userID]
+	u, ok := st.liveUser(userID)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -124,9 +195,10 @@ func (st *store) identitiesOf(userID int64) ([]Identity, error) {
 }
 
 // lookup finds an identity through its user, as the API's nested paths do:
-// an identity of another user is as unknown as a missing one.
+// an identity of another user is as unknown as a missing one. A deleted
+// user's paths answer 404 (a guess: its identities are gone).
 func (st *store) lookup(userID, identityID int64) (*Identity, error) {
-	if _, ok := st.users[userID]; !ok {
+	if _, ok := st.liveUser(userID); !ok {
 		return nil, ErrNotFound
 	}
 	ident, ok := st.identities[identityID]
@@ -167,7 +239,7 @@ func (st *store) checkUnique(t, v string, self int64) *ValidationError {
 // wanted type, value and flags; IDs and timestamps are filled in (timestamps
 // only when spec leaves them zero).
 func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, error) {
-	u, ok := st.users[spec.UserID]
+	u, ok := st.liveUser(spec.UserID)
 	if !ok {
 		return Identity{}, ErrNotFound
 	}

@@ -9,14 +9,24 @@ import (
 // and CheckDestroy. They bypass HTTP, authentication, faults, the rate limit
 // and the request log, but apply the same rules as the API.
 
-// AddUser creates a user. A non-empty email also creates the user's primary,
-// verified email identity, as Zendesk does when a user is created with an
-// email. It panics if that email is invalid or already taken, since that is a
-// mistake in the test's own setup.
-func (s *Server) AddUser(name, email string) User {
+// AddUser creates a user, an end-user unless an option says otherwise. A
+// non-empty email also creates the user's primary, verified email identity,
+// as Zendesk does when a user is created with an email. It panics if that
+// email is invalid or already taken, or an option is refused (an unknown
+// role, an external id another active user holds while
+// Options.AllowDuplicateExternalIDs is off), since that is a mistake in the
+// test's own setup.
+func (s *Server) AddUser(name, email string, opts ...UserOption) User {
+	spec := User{Name: name}
+	for _, opt := range opts {
+		opt(&spec)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.store.addUser(name)
+	u, err := s.store.addUser(spec, s.opts.AllowDuplicateExternalIDs)
+	if err != nil {
+		panic(fmt.Sprintf("zendesktest: AddUser(%q, %q): %v", name, email, err))
+	}
 	if email != "" {
 		now := s.store.clock()
 		_, err := s.store.createIdentity(Identity{
@@ -31,16 +41,29 @@ func (s *Server) AddUser(name, email string) User {
 	return s.store.userOf(u)
 }
 
-// DeleteUser removes a user and its identities; afterwards every path under
-// the user answers 404. Unknown IDs are ignored.
+// DeleteUser removes a user and its identities for good, as Zendesk's
+// permanent deletion does: afterwards every path under the user answers 404
+// and show_many never returns it. Unknown IDs are ignored.
 func (s *Server) DeleteUser(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.deleteUser(userID)
 }
 
+// SoftDeleteUser deletes a user as Zendesk's Delete User does: the user
+// stays, with Active false, its name, its external id (unless
+// Options.DeletionClearsExternalID) and no identities (their values become
+// free). show_many returns it only with
+// include_deleted=true, GET /users/{id} shows it, search does not find it,
+// and the paths of its identities answer 404. Unknown IDs are ignored.
+func (s *Server) SoftDeleteUser(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store.softDeleteUser(userID, s.opts.DeletionClearsExternalID)
+}
+
 // User returns a user as it is now (its Email follows its primary email
-// identity).
+// identity), deleted or not.
 func (s *Server) User(userID int64) (User, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -51,7 +74,7 @@ func (s *Server) User(userID int64) (User, bool) {
 	return s.store.userOf(u), true
 }
 
-// Users returns every user, ordered by ID.
+// Users returns every user, deleted ones included, ordered by ID.
 func (s *Server) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()

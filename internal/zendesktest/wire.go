@@ -35,16 +35,27 @@ type identitiesEnvelope struct {
 	Identities []identityJSON `json:"identities"`
 }
 
+// userJSON is a user with the attributes every role's user object carries;
+// the ones the fake does not model have Zendesk's values for a new user.
 type userJSON struct {
-	ID        int64   `json:"id"`
-	URL       string  `json:"url"`
-	Name      string  `json:"name"`
-	Email     *string `json:"email"`
-	Role      string  `json:"role"`
-	Active    bool    `json:"active"`
-	Verified  bool    `json:"verified"`
-	CreatedAt string  `json:"created_at"`
-	UpdatedAt string  `json:"updated_at"`
+	ID             int64    `json:"id"`
+	URL            string   `json:"url"`
+	Name           string   `json:"name"`
+	Email          *string  `json:"email"`
+	ExternalID     *string  `json:"external_id"`
+	Role           string   `json:"role"`
+	Active         bool     `json:"active"`
+	Suspended      bool     `json:"suspended"`
+	Verified       bool     `json:"verified"`
+	Alias          *string  `json:"alias"`
+	Phone          *string  `json:"phone"`
+	OrganizationID *int64   `json:"organization_id"`
+	Locale         string   `json:"locale"`
+	TimeZone       string   `json:"time_zone"`
+	Tags           []string `json:"tags"`
+	LastLoginAt    *string  `json:"last_login_at"`
+	CreatedAt      string   `json:"created_at"`
+	UpdatedAt      string   `json:"updated_at"`
 }
 
 // timestamp is Zendesk's time format: RFC 3339, UTC, whole seconds.
@@ -103,14 +114,19 @@ func encodeIdentities(base string, list []Identity) []identityJSON {
 
 func encodeUser(base string, u *userRecord, email string) userJSON {
 	return userJSON{
-		ID:        u.id,
-		URL:       fmt.Sprintf("%s/api/v2/users/%d.json", base, u.id),
-		Name:      u.name,
-		Email:     optional(email),
-		Role:      "end-user",
-		Active:    true,
-		Verified:  email != "",
-		CreatedAt: timestamp(u.createdAt),
-		UpdatedAt: timestamp(u.createdAt),
+		ID:         u.id,
+		URL:        fmt.Sprintf("%s/api/v2/users/%d.json", base, u.id),
+		Name:       u.name,
+		Email:      optional(email),
+		ExternalID: optional(u.externalID),
+		Role:       u.role,
+		Active:     !u.deleted,
+		Suspended:  u.suspended,
+		Verified:   email != "",
+		Locale:     "en-US",
+		TimeZone:   "UTC",
+		Tags:       []string{},
+		CreatedAt:  timestamp(u.createdAt),
+		UpdatedAt:  timestamp(u.updatedAt),
 	}
 }
