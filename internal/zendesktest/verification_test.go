@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -153,5 +154,36 @@ func TestVerificationEmails(t *testing.T) {
 	c.do(http.MethodPut, identityPath(user.ID, primary.ID)+"/request_verification", nil).want(t, http.StatusOK)
 	if got := srv.VerificationEmails(primary.ID); got != 0 {
 		t.Errorf("a verified identity was sent %d emails", got)
+	}
+	// A handle or a number has no address to send a link to.
+	for _, typ := range []string{"twitter", "phone_number", "google"} {
+		ident := c.createIdentity(user.ID, map[string]any{"type": typ, "value": map[string]string{
+			"twitter": "ana_l", "phone_number": "+15550100900", "google": "ana.l@gmail.com"}[typ]})
+		c.do(http.MethodPut, identityPath(user.ID, ident.ID)+"/request_verification", nil).want(t, http.StatusOK)
+		if got := srv.VerificationEmails(ident.ID); got != 0 {
+			t.Errorf("a %s identity was sent %d verification emails", typ, got)
+		}
+	}
+
+	// The log says where each email went and why, after a change of address
+	// too.
+	c.do(http.MethodPut, identityPath(user.ID, outside.ID), identityBody(map[string]any{"value": "d2@example.com"})).want(t, http.StatusOK)
+	c.do(http.MethodPut, rv, nil).want(t, http.StatusOK)
+	var sent []VerificationEmail
+	for _, e := range srv.SentVerificationEmails() {
+		if e.IdentityID == outside.ID {
+			sent = append(sent, e)
+		}
+	}
+	want := []VerificationEmail{
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d@example.com", Trigger: EmailOnRequest},
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d@example.com", Trigger: EmailOnRequest},
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d2@example.com", Trigger: EmailOnRequest},
+	}
+	if !slices.Equal(sent, want) {
+		t.Errorf("emails of identity %d = %+v, want %+v", outside.ID, sent, want)
+	}
+	if first := srv.SentVerificationEmails()[0]; first.Address != "a@example.com" || first.Trigger != EmailOnCreate {
+		t.Errorf("first email = %+v, want the create's to a@example.com", first)
 	}
 }
