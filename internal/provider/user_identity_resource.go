@@ -149,6 +149,13 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state.withAPI(*identity))...)
+	// The state now holds Zendesk's flags: none is recorded as planned only.
+	pending, diags := loadPending(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if pending.Primary || pending.Verified {
+		pending.Primary, pending.Verified = false, false
+		resp.Diagnostics.Append(savePending(ctx, resp.Private, pending)...)
+	}
 }
 
 func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -40,6 +40,11 @@ const (
 // the others.
 var CreatableTypes = []string{TypeEmail, TypeTwitter, TypeFacebook, TypeGoogle, TypePhoneNumber, TypeAgentForwarding}
 
+// VerificationEmailTypes are the identity types Zendesk sends verification
+// emails to: the link proves ownership of an email address, which the other
+// types do not have (a google identity is proven by signing in with Google).
+var VerificationEmailTypes = []string{TypeEmail}
+
 // ListFilterTypes are the values the list endpoint accepts in type[].
 var ListFilterTypes = []string{
 	TypeAgentForwarding, TypeAnyChannel, TypeEmail, TypeFacebook, TypeForeign,
