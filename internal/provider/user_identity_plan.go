@@ -81,6 +81,12 @@ func (r *userIdentityResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	sends := plannedRequests(config, state, pending)
+	if sends.verificationEmail && !sends.value {
+		// The only sign of it in the plan is updated_at: say why.
+		resp.Diagnostics.AddAttributeWarning(pathRequestVerification, "Verification email still to be sent",
+			fmt.Sprintf("An earlier apply could not ask Zendesk to send the verification email for identity %s (%s %q); this apply asks for it.",
+				state.ID.ValueString(), state.Type.ValueString(), state.Value.ValueString()))
+	}
 	// The answers to a write, a make_primary or a verify describe the
 	// identity anew; request_verification answers nothing.
 	answered := sends.value || sends.makePrimary || sends.verify
