@@ -93,7 +93,13 @@ func (r *userIdentityResource) Update(ctx context.Context, req resource.UpdateRe
 	state.RequestVerification = plan.RequestVerification
 
 	if !zendesk.SameValue(prior.Type.ValueString(), prior.Value.ValueString(), plan.Value.ValueString()) {
-		update := zendesk.UpdateIdentityRequest{Value: plan.Value.ValueStringPointer()}
+		update := zendesk.UpdateIdentityRequest{
+			Value: plan.Value.ValueStringPointer(),
+			// Should Zendesk email a changed address by itself, as it does
+			// a new one: not when the configuration asks for no email, nor
+			// when the provider asks for the one email below.
+			SkipVerifyEmail: config.SkipVerifyEmail.ValueBool() || config.RequestVerification.ValueBool(),
+		}
 		if !config.Verified.IsNull() {
 			// Set in the configuration: keep it through the change of
 			// value, which could unverify the identity.

@@ -201,75 +201,85 @@ func TestAccUserIdentity_oneVerificationEmailPerAddress(t *testing.T) {
 			},
 		},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnv(t, zendesktest.Options{})
-			ana := env.user("Ana Lima")
-			addr := "zendesk_user_identity.work"
-			sameID := statecheck.CompareValue(compare.ValuesSame())
-			emails := func() map[string]int {
-				got := map[string]int{}
-				for _, e := range env.fake.SentVerificationEmails() {
-					got[e.Address]++
+		for _, zendesk := range []struct {
+			name string
+			opts zendesktest.Options
+		}{
+			{"", zendesktest.Options{}},
+			// Zendesk's docs are silent on whether it emails a changed
+			// address by itself.
+			{"/Zendesk emails a changed address", zendesktest.Options{VerificationEmailOnValueChange: true}},
+		} {
+			t.Run(tc.name+zendesk.name, func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t, zendesk.opts)
+				ana := env.user("Ana Lima")
+				addr := "zendesk_user_identity.work"
+				sameID := statecheck.CompareValue(compare.ValuesSame())
+				emails := func() map[string]int {
+					got := map[string]int{}
+					for _, e := range env.fake.SentVerificationEmails() {
+						got[e.Address]++
+					}
+					return got
 				}
-				return got
-			}
-			var steps []resource.TestStep
-			checkBefore := map[int]resource.TestCheckFunc{}
-			for i, s := range tc.steps {
-				rs := resource.TestStep{
-					PreConfig: func() {
-						if check := checkBefore[i]; check != nil {
-							if err := check(nil); err != nil {
-								t.Error(err)
+				var steps []resource.TestStep
+				checkBefore := map[int]resource.TestCheckFunc{}
+				for i, s := range tc.steps {
+					rs := resource.TestStep{
+						PreConfig: func() {
+							if check := checkBefore[i]; check != nil {
+								if err := check(nil); err != nil {
+									t.Error(err)
+								}
+							}
+							env.fake.ClearFaults()
+							env.fake.ResetRequests()
+							if s.fault != nil {
+								s.fault(env)
+							}
+						},
+						Config:             env.config(identityConfig("work", ana.ID, "email", s.value, s.extra...)),
+						ExpectNonEmptyPlan: s.nonEmpty,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(addr, s.action),
+						}},
+					}
+					check := func(*terraform.State) error {
+						got := emails()
+						for address, n := range s.wantEmails {
+							if got[address] != n {
+								return fmt.Errorf("step %d: %d verification emails to %s, want %d (all: %v)", i+1, got[address], address, n, got)
 							}
 						}
-						env.fake.ClearFaults()
-						env.fake.ResetRequests()
-						if s.fault != nil {
-							s.fault(env)
+						if n := countValue(env.fake.Identities(ana.ID), s.value); n != 1 {
+							return fmt.Errorf("step %d: fake has %d identities %s, want 1", i+1, n, s.value)
 						}
-					},
-					Config:             env.config(identityConfig("work", ana.ID, "email", s.value, s.extra...)),
-					ExpectNonEmptyPlan: s.nonEmpty,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, s.action),
-					}},
-				}
-				check := func(*terraform.State) error {
-					got := emails()
-					for address, n := range s.wantEmails {
-						if got[address] != n {
-							return fmt.Errorf("step %d: %d verification emails to %s, want %d (all: %v)", i+1, got[address], address, n, got)
+						return env.counts(map[zendesktest.Route]int{
+							zendesktest.RouteRequestVerification: s.requests,
+							zendesktest.RouteDelete:              0,
+						})
+					}
+					if s.wantErr {
+						rs.ExpectError = errorLike("Error requesting verification of a Zendesk user identity", "Zendesk did not send it",
+							"The next apply asks for it again", "HTTP 422")
+						// A step that fails runs no checks: the next step runs
+						// them first.
+						if i+1 < len(tc.steps) {
+							checkBefore[i+1] = check
 						}
+					} else {
+						rs.ConfigStateChecks = []statecheck.StateCheck{sameID.AddStateValue(addr, attr("id"))}
+						rs.Check = check
 					}
-					if n := countValue(env.fake.Identities(ana.ID), s.value); n != 1 {
-						return fmt.Errorf("step %d: fake has %d identities %s, want 1", i+1, n, s.value)
-					}
-					return env.counts(map[zendesktest.Route]int{
-						zendesktest.RouteRequestVerification: s.requests,
-						zendesktest.RouteDelete:              0,
-					})
+					steps = append(steps, rs)
 				}
-				if s.wantErr {
-					rs.ExpectError = errorLike("Error requesting verification of a Zendesk user identity", "Zendesk did not send it",
-						"The next apply asks for it again", "HTTP 422")
-					// A step that fails runs no checks: the next step runs
-					// them first.
-					if i+1 < len(tc.steps) {
-						checkBefore[i+1] = check
-					}
-				} else {
-					rs.ConfigStateChecks = []statecheck.StateCheck{sameID.AddStateValue(addr, attr("id"))}
-					rs.Check = check
-				}
-				steps = append(steps, rs)
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				CheckDestroy:             env.checkDestroyed,
-				Steps:                    steps,
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: env.factories(),
+					CheckDestroy:             env.checkDestroyed,
+					Steps:                    steps,
+				})
 			})
-		})
+		}
 	}
 }

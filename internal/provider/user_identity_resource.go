@@ -82,8 +82,8 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"skip_verify_email": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, Zendesk sends no verification email for the new identity; without it, Zendesk emails " +
-					"a new, unverified `email` address a verification link by itself. Sent on create only and kept in state as configured: " +
-					"changing it later makes no request.",
+					"a new, unverified `email` address a verification link by itself. Sent with the create and with each change of `value` " +
+					"(in case Zendesk emails a changed address too), and kept in state as configured: changing it later makes no request.",
 				Optional: true,
 			},
 			"request_verification": schema.BoolAttribute{

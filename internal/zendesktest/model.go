@@ -65,6 +65,9 @@ const (
 	EmailOnCreate EmailTrigger = "create"
 	// EmailOnRequest: request_verification on an unverified email identity.
 	EmailOnRequest EmailTrigger = "request_verification"
+	// EmailOnValueChange: an update gave an email identity a new,
+	// unverified address (Options.VerificationEmailOnValueChange only).
+	EmailOnValueChange EmailTrigger = "value_change"
 )
 
 // ErrNotFound is returned by store methods when a user or identity does not

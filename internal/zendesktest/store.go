@@ -55,6 +55,10 @@ type identityPatch struct {
 	Value              *string
 	Verified           *bool
 	VerificationMethod *string
+	// sendsVerification sends a verification email when the update leaves
+	// a new address unverified (Options.VerificationEmailOnValueChange,
+	// without skip_verify_email).
+	sendsVerification bool
 }
 
 func newStore(now func() time.Time) *store {
@@ -294,6 +298,9 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	}
 	if !sameState(&before, ident) {
 		ident.UpdatedAt = now
+	}
+	if valueChanges && p.sendsVerification && !ident.Verified {
+		st.sendVerificationEmail(ident, EmailOnValueChange)
 	}
 	return ident.clone(), nil
 }

@@ -187,3 +187,32 @@ func TestVerificationEmails(t *testing.T) {
 		t.Errorf("first email = %+v, want the create's to a@example.com", first)
 	}
 }
+
+func TestVerificationEmailOnValueChange(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		attrs map[string]any
+		want  int
+	}{
+		{"off", Options{}, map[string]any{"value": "a2@example.com"}, 0},
+		{"on", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com"}, 1},
+		{"on, skip_verify_email", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com", "skip_verify_email": true}, 0},
+		{"on, verified in the same request", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com", "verified": true}, 0},
+		{"on, same address", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a1@example.com"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := newTestServer(t, tc.opts)
+			user := srv.AddUser("Ana Lima", "ana@example.com")
+			ident := c.createIdentity(user.ID, map[string]any{"type": "email", "value": "a1@example.com", "skip_verify_email": true})
+			c.do(http.MethodPut, identityPath(user.ID, ident.ID), identityBody(tc.attrs)).want(t, http.StatusOK)
+			sent := srv.SentVerificationEmails()
+			if len(sent) != tc.want {
+				t.Fatalf("emails = %+v, want %d", sent, tc.want)
+			}
+			if tc.want == 1 && (sent[0].Address != "a2@example.com" || sent[0].Trigger != EmailOnValueChange) {
+				t.Errorf("email = %+v, want one to a2@example.com for the change of value", sent[0])
+			}
+		})
+	}
+}
