@@ -37,61 +37,69 @@ func TestAccUserIdentity_unsetPrimaryIsNeverActedOn(t *testing.T) {
 		{name: "b changes its value", bValue: "ana.b2@example.org", write: zendesktest.RouteUpdate},
 		{name: "b gets verified", bValue: "ana.b@example.org", bExtra: "verified = true", write: zendesktest.RouteVerify},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			env := newTestEnv(t, zendesktest.Options{})
-			ana := env.user("Ana Lima")
-			a, b := "zendesk_user_identity.a", "zendesk_user_identity.b"
-			config := func(aExtra, bValue, bExtra string) string {
-				return env.config(identityConfig("a", ana.ID, "email", "ana.a@example.org", aExtra) +
-					identityConfig("b", ana.ID, "email", bValue, bExtra, "depends_on = [zendesk_user_identity.a]"))
-			}
-			primaryIs := func(value string, want bool) error {
-				got, ok := env.identityByValue(ana.ID, value)
-				if !ok {
-					return fmt.Errorf("fake has no identity %s", value)
+		for _, zendesk := range []struct {
+			name string
+			opts zendesktest.Options
+		}{
+			{"", zendesktest.Options{}},
+			{"/create ignores primary", zendesktest.Options{IgnoreCreateFlags: true}},
+		} {
+			t.Run(tc.name+zendesk.name, func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t, zendesk.opts)
+				ana := env.user("Ana Lima")
+				a, b := "zendesk_user_identity.a", "zendesk_user_identity.b"
+				config := func(aExtra, bValue, bExtra string) string {
+					return env.config(identityConfig("a", ana.ID, "email", "ana.a@example.org", aExtra) +
+						identityConfig("b", ana.ID, "email", bValue, bExtra, "depends_on = [zendesk_user_identity.a]"))
 				}
-				if got.Primary != want {
-					return fmt.Errorf("%s: primary = %t in Zendesk, want %t", value, got.Primary, want)
+				primaryIs := func(value string, want bool) error {
+					got, ok := env.identityByValue(ana.ID, value)
+					if !ok {
+						return fmt.Errorf("fake has no identity %s", value)
+					}
+					if got.Primary != want {
+						return fmt.Errorf("%s: primary = %t in Zendesk, want %t", value, got.Primary, want)
+					}
+					return nil
 				}
-				return nil
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				CheckDestroy:             env.checkDestroyed,
-				Steps: []resource.TestStep{
-					{
-						Config: config("", "ana.b@example.org", "primary = true"),
-						Check:  func(*terraform.State) error { return primaryIs("ana.b@example.org", true) },
-					},
-					{
-						// The next plan after this step must be empty: the
-						// test fails otherwise.
-						PreConfig: env.fake.ResetRequests,
-						Config:    config("primary = true", tc.bValue, tc.bExtra),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(a, plancheck.ResourceActionUpdate),
-							plancheck.ExpectKnownValue(a, attr("primary"), knownvalue.Bool(true)),
-							plancheck.ExpectResourceAction(b, plancheck.ResourceActionUpdate),
-							plancheck.ExpectUnknownValue(b, attr("primary")),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(a, attr("primary"), knownvalue.Bool(true)),
-							statecheck.ExpectKnownValue(b, attr("primary"), knownvalue.Bool(false)),
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: env.factories(),
+					CheckDestroy:             env.checkDestroyed,
+					Steps: []resource.TestStep{
+						{
+							Config: config("", "ana.b@example.org", "primary = true"),
+							Check:  func(*terraform.State) error { return primaryIs("ana.b@example.org", true) },
 						},
-						Check: func(*terraform.State) error {
-							if err := primaryIs("ana.a@example.org", true); err != nil {
-								return err
-							}
-							if err := primaryIs(tc.bValue, false); err != nil {
-								return err
-							}
-							return env.counts(map[zendesktest.Route]int{zendesktest.RouteMakePrimary: 1, tc.write: 1})
+						{
+							// The next plan after this step must be empty: the
+							// test fails otherwise.
+							PreConfig: env.fake.ResetRequests,
+							Config:    config("primary = true", tc.bValue, tc.bExtra),
+							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(a, plancheck.ResourceActionUpdate),
+								plancheck.ExpectKnownValue(a, attr("primary"), knownvalue.Bool(true)),
+								plancheck.ExpectResourceAction(b, plancheck.ResourceActionUpdate),
+								plancheck.ExpectUnknownValue(b, attr("primary")),
+							}},
+							ConfigStateChecks: []statecheck.StateCheck{
+								statecheck.ExpectKnownValue(a, attr("primary"), knownvalue.Bool(true)),
+								statecheck.ExpectKnownValue(b, attr("primary"), knownvalue.Bool(false)),
+							},
+							Check: func(*terraform.State) error {
+								if err := primaryIs("ana.a@example.org", true); err != nil {
+									return err
+								}
+								if err := primaryIs(tc.bValue, false); err != nil {
+									return err
+								}
+								return env.counts(map[zendesktest.Route]int{zendesktest.RouteMakePrimary: 1, tc.write: 1})
+							},
 						},
 					},
-				},
+				})
 			})
-		})
+		}
 	}
 }
 
