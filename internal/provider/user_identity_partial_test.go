@@ -147,7 +147,8 @@ func TestAccUserIdentity_oneVerificationEmailPerAddress(t *testing.T) {
 		requests   int            // request_verification requests sent
 		wantEmails map[string]int // address: emails sent to it so far
 	}
-	skip := []string{"request_verification = true", "skip_verify_email = true"}
+	// The provider, not the create, asks for the email.
+	providerAsks := []string{"request_verification = true", "skip_verify_email = true"}
 	for _, tc := range []struct {
 		name  string
 		steps []step
@@ -162,46 +163,46 @@ func TestAccUserIdentity_oneVerificationEmailPerAddress(t *testing.T) {
 		{
 			name: "a create with skip_verify_email: the provider asks for it",
 			steps: []step{
-				{value: first, extra: skip, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
 			},
 		},
 		{
 			name: "Zendesk did not send it: the next apply asks again, once",
 			steps: []step{
-				{value: first, extra: skip, fault: rvFails(zendesktest.FaultStatus, http.StatusServiceUnavailable, 0), nonEmpty: true,
+				{value: first, extra: providerAsks, fault: rvFails(zendesktest.FaultStatus, http.StatusServiceUnavailable, 0), nonEmpty: true,
 					action: plancheck.ResourceActionCreate, requests: 6, wantEmails: map[string]int{first: 0}},
-				{value: first, extra: skip, action: plancheck.ResourceActionUpdate, requests: 1, wantEmails: map[string]int{first: 1}},
-				{value: first, extra: skip, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1}},
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionUpdate, requests: 1, wantEmails: map[string]int{first: 1}},
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1}},
 			},
 		},
 		{
 			name: "Zendesk may have sent it: it is never asked for twice",
 			steps: []step{
-				{value: first, extra: skip, fault: rvFails(zendesktest.FaultAfterCommit, http.StatusInternalServerError, 1),
+				{value: first, extra: providerAsks, fault: rvFails(zendesktest.FaultAfterCommit, http.StatusInternalServerError, 1),
 					action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
-				{value: first, extra: skip, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1}},
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1}},
 			},
 		},
 		{
 			name: "a new value whose email Zendesk refused gets it at the next apply",
 			steps: []step{
-				{value: first, extra: skip, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
-				{value: second, extra: skip, fault: rvFails(zendesktest.FaultStatus, http.StatusUnprocessableEntity, 1), wantErr: true,
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
+				{value: second, extra: providerAsks, fault: rvFails(zendesktest.FaultStatus, http.StatusUnprocessableEntity, 1), wantErr: true,
 					action: plancheck.ResourceActionUpdate, requests: 1, wantEmails: map[string]int{first: 1, second: 0}},
-				{value: second, extra: skip, action: plancheck.ResourceActionUpdate, requests: 1, wantEmails: map[string]int{first: 1, second: 1}},
-				{value: second, extra: skip, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1, second: 1}},
+				{value: second, extra: providerAsks, action: plancheck.ResourceActionUpdate, requests: 1, wantEmails: map[string]int{first: 1, second: 1}},
+				{value: second, extra: providerAsks, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1, second: 1}},
 			},
 		},
 		{
 			name: "an email no longer asked for is not sent",
 			steps: []step{
-				{value: first, extra: skip, fault: rvFails(zendesktest.FaultStatus, http.StatusUnprocessableEntity, 1), nonEmpty: true,
+				{value: first, extra: providerAsks, fault: rvFails(zendesktest.FaultStatus, http.StatusUnprocessableEntity, 1), nonEmpty: true,
 					action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 0}},
 				{value: first, extra: []string{"skip_verify_email = true"}, action: plancheck.ResourceActionUpdate, wantEmails: map[string]int{first: 0}},
 			},
 		},
 	} {
-		for _, zendesk := range []struct {
+		for _, account := range []struct {
 			name string
 			opts zendesktest.Options
 		}{
@@ -210,9 +211,9 @@ func TestAccUserIdentity_oneVerificationEmailPerAddress(t *testing.T) {
 			// address by itself.
 			{"/Zendesk emails a changed address", zendesktest.Options{VerificationEmailOnValueChange: true}},
 		} {
-			t.Run(tc.name+zendesk.name, func(t *testing.T) {
+			t.Run(tc.name+account.name, func(t *testing.T) {
 				t.Parallel()
-				env := newTestEnv(t, zendesk.opts)
+				env := newTestEnv(t, account.opts)
 				ana := env.user("Ana Lima")
 				addr := "zendesk_user_identity.work"
 				sameID := statecheck.CompareValue(compare.ValuesSame())

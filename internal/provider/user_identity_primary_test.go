@@ -37,16 +37,16 @@ func TestAccUserIdentity_unsetPrimaryIsNeverActedOn(t *testing.T) {
 		{name: "b changes its value", bValue: "ana.b2@example.org", write: zendesktest.RouteUpdate},
 		{name: "b gets verified", bValue: "ana.b@example.org", bExtra: "verified = true", write: zendesktest.RouteVerify},
 	} {
-		for _, zendesk := range []struct {
+		for _, account := range []struct {
 			name string
 			opts zendesktest.Options
 		}{
 			{"", zendesktest.Options{}},
 			{"/create ignores primary", zendesktest.Options{IgnoreCreateFlags: true}},
 		} {
-			t.Run(tc.name+zendesk.name, func(t *testing.T) {
+			t.Run(tc.name+account.name, func(t *testing.T) {
 				t.Parallel()
-				env := newTestEnv(t, zendesk.opts)
+				env := newTestEnv(t, account.opts)
 				ana := env.user("Ana Lima")
 				a, b := "zendesk_user_identity.a", "zendesk_user_identity.b"
 				config := func(aExtra, bValue, bExtra string) string {
