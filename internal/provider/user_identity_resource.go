@@ -70,8 +70,10 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"primary": schema.BoolAttribute{
 				MarkdownDescription: "Whether this is the user's primary identity of its type. `true` makes it primary and demotes the " +
-					"one that was. `false` cannot be applied to a primary identity: Zendesk has no call that demotes one; make another " +
-					"identity of the type primary instead. Unset, Zendesk decides (a user's first identity of a type becomes primary).",
+					"one that was: it is the only value the provider acts on. `false` cannot be applied to a primary identity: Zendesk has " +
+					"no call that demotes one; make another identity of the type primary instead. Unset, the provider never changes it: " +
+					"Zendesk decides (a user's first identity of a type becomes primary; making another one primary demotes this one) and " +
+					"the state shows what Zendesk reports.",
 				Optional: true,
 				Computed: true,
 			},
@@ -82,13 +84,17 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed: true,
 			},
 			"skip_verify_email": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, Zendesk sends no verification email for the new identity. Sent on create only and " +
-					"kept in state as configured: changing it later makes no request.",
+				MarkdownDescription: "When `true`, Zendesk sends no verification email for the new identity; without it, Zendesk emails " +
+					"a new, unverified `email` address a verification link by itself. Sent with the create and with each change of `value` " +
+					"(in case Zendesk emails a changed address too), and kept in state as configured: changing it later makes no request.",
 				Optional: true,
 			},
 			"request_verification": schema.BoolAttribute{
-				MarkdownDescription: "When `true` and the identity is not verified, ask Zendesk to send the user a verification email " +
-					"after the identity is created and after each change of `value` (never on a re-apply without such a change).",
+				MarkdownDescription: "When `true`, the user gets exactly one verification email for each new address while it is not " +
+					"verified: after the identity is created and after each change of `value` (never on a re-apply without such a change). " +
+					"A create without `skip_verify_email = true` already makes Zendesk send it, so the provider asks for none; when asking " +
+					"fails, the next apply asks again, unless Zendesk may have sent it. For `email` identities only: Zendesk sends no " +
+					"verification email to the other types, and the plan fails.",
 				Optional: true,
 			},
 			"verification_method": schema.StringAttribute{
@@ -154,6 +160,13 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state.withAPI(*identity))...)
+	// The state now holds Zendesk's flags: none is recorded as planned only.
+	pending, diags := loadPending(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if pending.Primary || pending.Verified {
+		pending.Primary, pending.Verified = false, false
+		resp.Diagnostics.Append(savePending(ctx, resp.Private, pending)...)
+	}
 }
 
 func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -53,6 +53,17 @@ func TestAccUserIdentity_badInputFailsThePlan(t *testing.T) {
 			want:   errorLike(`Attribute user_id value must be at least 1, got: 0`),
 		},
 		{
+			name:   "request_verification on a handle",
+			config: identityConfig("x", ana.ID, "twitter", "ana_lima", "request_verification = true"),
+			want: errorLike(`Zendesk sends no verification email to this type`, `with zendesk_user_identity.x,`, `request_verification = true`,
+				`which it sends to email identities only`, `a twitter identity has none`, `Remove request_verification, or set it to false`),
+		},
+		{
+			name:   "request_verification on a google address",
+			config: identityConfig("x", ana.ID, "google", "ana.lima@gmail.com", "request_verification = true"),
+			want:   errorLike(`Zendesk sends no verification email to this type`, `a google identity has none`),
+		},
+		{
 			name:   "primary = false on a user's first identity of a type",
 			config: identityConfig("x", ana.ID, "phone_number", "+1 555 010 0400", "primary = false"),
 			want: errorLike(`Cannot create a first identity that is not primary`,

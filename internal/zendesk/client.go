@@ -129,11 +129,15 @@ type call struct {
 	query url.Values
 	next  string
 	body  any
+	// acts has an effect each time it gets through, whatever its method
+	// (request_verification sends an email).
+	acts bool
 }
 
 // idempotent reports whether sending the call twice has the effect of
-// sending it once. A POST creates a new identity each time it gets through.
-func (r call) idempotent() bool { return r.method != http.MethodPost }
+// sending it once. A POST creates a new identity each time it gets through;
+// a call that acts sends another email.
+func (r call) idempotent() bool { return r.method != http.MethodPost && !r.acts }
 
 // do sends the call, with retries, and decodes a 2xx answer into out.
 func (c *Client) do(ctx context.Context, r call, out any) error {

@@ -170,7 +170,7 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 		}
 		var unusable *AnswerError
 		answered := errors.As(err, &unusable)
-		if !answered && !outcomeUnknown(err) {
+		if !answered && !OutcomeUnknown(err) {
 			return nil, err
 		}
 		found, findErr := c.findAfterLostAnswer(ctx, userID, req)
@@ -286,9 +286,13 @@ func (c *Client) VerifyIdentity(ctx context.Context, userID, identityID int64) (
 
 // RequestVerification asks Zendesk to send the user a verification email
 // for the identity.
+//
+// Each request that gets through sends an email, so it is sent again only
+// when Zendesk certainly did not process it (429, 503, no connection). After
+// any other failure, OutcomeUnknown tells whether the email may have gone.
 func (c *Client) RequestVerification(ctx context.Context, userID, identityID int64) error {
 	defer c.cache.forget(userID)
-	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification")}, nil)
+	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification"), acts: true}, nil)
 }
 
 // sleep waits for d or until ctx is done.

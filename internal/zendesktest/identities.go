@@ -69,6 +69,7 @@ func (s *Server) updateIdentity(x *exchange) reply {
 		Value:              req.Identity.Value,
 		Verified:           req.Identity.Verified,
 		VerificationMethod: req.Identity.VerificationMethod,
+		sendsVerification:  s.opts.VerificationEmailOnValueChange && !req.skipVerifyEmail(),
 	}
 	s.mu.Lock()
 	updated, err := s.store.updateIdentity(x.route.userID, x.route.identityID, patch)

@@ -74,6 +74,29 @@ func (i *Identity) clone() Identity {
 	return c
 }
 
+// VerificationEmail is a verification email the fake sent.
+type VerificationEmail struct {
+	IdentityID int64
+	UserID     int64
+	// Address is where it went: the identity's value when it was sent.
+	Address string
+	Trigger EmailTrigger
+}
+
+// EmailTrigger is what made the fake send a verification email.
+type EmailTrigger string
+
+const (
+	// EmailOnCreate: an unverified email identity was created through the
+	// API without skip_verify_email.
+	EmailOnCreate EmailTrigger = "create"
+	// EmailOnRequest: request_verification on an unverified email identity.
+	EmailOnRequest EmailTrigger = "request_verification"
+	// EmailOnValueChange: an update gave an email identity a new,
+	// unverified address (Options.VerificationEmailOnValueChange only).
+	EmailOnValueChange EmailTrigger = "value_change"
+)
+
 // ErrNotFound is returned by store methods when a user or identity does not
 // exist (over HTTP: 404 RecordNotFound).
 var ErrNotFound = errors.New("zendesktest: record not found")

@@ -37,6 +37,11 @@ var (
 // compared case-insensitively and unverified when changed).
 func isEmailType(t string) bool { return t == "email" || t == "google" }
 
+// getsVerificationEmail reports whether Zendesk emails identities of type t
+// a verification link: only email addresses, whose ownership the link
+// proves. A google identity is proven by signing in with Google.
+func getsVerificationEmail(t string) bool { return t == "email" }
+
 // isPhoneType reports whether values of type t are phone numbers.
 func isPhoneType(t string) bool { return t == "phone_number" || t == "agent_forwarding" }
 

@@ -23,6 +23,13 @@ type Options struct {
 	// accounts do): the provider must then call make_primary / verify itself.
 	IgnoreCreateFlags bool
 
+	// VerificationEmailOnValueChange makes an update that gives an email
+	// identity a new, unverified address send it a verification email, as a
+	// create does, unless the update carries skip_verify_email. Zendesk's
+	// identity docs say nothing of emails on update; its users API does send
+	// one when a user's email changes, and takes skip_verify_email there.
+	VerificationEmailOnValueChange bool
+
 	// RefusePrimaryDelete makes DELETE of a primary identity answer 422
 	// instead of promoting the next identity of that type.
 	RefusePrimaryDelete bool

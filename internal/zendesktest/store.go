@@ -31,8 +31,8 @@ type store struct {
 	nextUserID     int64
 	nextIdentityID int64
 
-	// verificationEmails counts the verification emails sent per identity.
-	verificationEmails map[int64]int
+	// verificationEmails is every verification email sent, oldest first.
+	verificationEmails []VerificationEmail
 }
 
 type userRecord struct {
@@ -53,8 +53,9 @@ type userRecord struct {
 type createOptions struct {
 	// allowChannelTypes lets the store seed messaging, sdk, ... identities.
 	allowChannelTypes bool
-	// sendsVerification counts a verification email when an email identity
-	// is created unverified (POST without skip_verify_email).
+	// sendsVerification sends a verification email when an identity of a
+	// type that gets one is created unverified (POST without
+	// skip_verify_email).
 	sendsVerification bool
 }
 
@@ -64,17 +65,20 @@ type identityPatch struct {
 	Value              *string
 	Verified           *bool
 	VerificationMethod *string
+	// sendsVerification sends a verification email when the update leaves
+	// a new address unverified (Options.VerificationEmailOnValueChange,
+	// without skip_verify_email).
+	sendsVerification bool
 }
 
 func newStore(now func() time.Time) *store {
 	return &store{
-		now:                now,
-		users:              map[int64]*userRecord{},
-		identities:         map[int64]*Identity{},
-		holders:            map[valueKey]int64{},
-		nextUserID:         firstUserID,
-		nextIdentityID:     firstIdentityID,
-		verificationEmails: map[int64]int{},
+		now:            now,
+		users:          map[int64]*userRecord{},
+		identities:     map[int64]*Identity{},
+		holders:        map[valueKey]int64{},
+		nextUserID:     firstUserID,
+		nextIdentityID: firstIdentityID,
 	}
 }
 
@@ -307,8 +311,8 @@ func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, er
 	st.identities[ident.ID] = &ident
 	st.holders[keyOf(ident.Type, ident.Value)] = ident.ID
 	u.identityIDs = append(u.identityIDs, ident.ID)
-	if opts.sendsVerification && ident.Type == "email" && !ident.Verified {
-		st.verificationEmails[ident.ID]++
+	if opts.sendsVerification && !ident.Verified {
+		st.sendVerificationEmail(&ident, EmailOnCreate)
 	}
 	return ident.clone(), nil
 }
@@ -380,6 +384,9 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	}
 	if !sameState(&before, ident) {
 		ident.UpdatedAt = now
+	}
+	if valueChanges && p.sendsVerification && !ident.Verified {
+		st.sendVerificationEmail(ident, EmailOnValueChange)
 	}
 	return ident.clone(), nil
 }
@@ -478,7 +485,19 @@ func (st *store) requestVerification(userID, identityID int64) error {
 		return err
 	}
 	if !ident.Verified {
-		st.verificationEmails[ident.ID]++
+		st.sendVerificationEmail(ident, EmailOnRequest)
 	}
 	return nil
+}
+
+// sendVerificationEmail records an email to the identity's address. Only
+// email addresses get one: the link proves ownership of the address, and
+// other types have no address to send it to.
+func (st *store) sendVerificationEmail(ident *Identity, trigger EmailTrigger) {
+	if !getsVerificationEmail(ident.Type) {
+		return
+	}
+	st.verificationEmails = append(st.verificationEmails, VerificationEmail{
+		IdentityID: ident.ID, UserID: ident.UserID, Address: ident.Value, Trigger: trigger,
+	})
 }

@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -186,9 +187,25 @@ func (s *Server) SetVerified(id int64, verified bool) error {
 
 // VerificationEmails is how many verification emails the identity was sent:
 // by request_verification while unverified, or on creation of an unverified
-// email identity without skip_verify_email. ResetRequests does not clear it.
+// email identity without skip_verify_email. Only email identities get them.
+// ResetRequests does not clear it.
 func (s *Server) VerificationEmails(identityID int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store.verificationEmails[identityID]
+	n := 0
+	for _, e := range s.store.verificationEmails {
+		if e.IdentityID == identityID {
+			n++
+		}
+	}
+	return n
+}
+
+// SentVerificationEmails returns every verification email the fake sent,
+// oldest first, with the address each went to. ResetRequests does not clear
+// it.
+func (s *Server) SentVerificationEmails() []VerificationEmail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.store.verificationEmails)
 }
