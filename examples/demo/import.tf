@@ -11,11 +11,11 @@ variable "ben_email" {
 
 import {
   to = zendesk_user_identity.ben_email
-  id = "${var.ben_user_id}:email:${var.ben_email}"
+  id = "${data.zendesk_user.ben.id}:email:${var.ben_email}"
 }
 
 resource "zendesk_user_identity" "ben_email" {
-  user_id = var.ben_user_id
+  user_id = data.zendesk_user.ben.id
   type    = "email"
   value   = var.ben_email
 }

@@ -116,11 +116,6 @@ while IFS= read -r -t 30 line <&3; do
 	"user "*)
 		read -r _ id email name <<<"$line"
 		printf '    user %s  %-20s %s\n' "$id" "$email" "$name"
-		case "$email" in
-		ana@example.com) export TF_VAR_ana_user_id="$id" ;;
-		ben@example.com) export TF_VAR_ben_user_id="$id" ;;
-		chloe@example.com) export TF_VAR_chloe_user_id="$id" ;;
-		esac
 		;;
 	ready)
 		ready=yes
@@ -132,7 +127,7 @@ if [ -z "$ready" ]; then
 	cat "$tmp/fake.log" >&2
 	fail "the fake Zendesk did not start within 30 seconds"
 fi
-for name in ZENDESK_URL ZENDESK_EMAIL ZENDESK_API_TOKEN TF_VAR_ana_user_id TF_VAR_ben_user_id TF_VAR_chloe_user_id; do
+for name in ZENDESK_URL ZENDESK_EMAIL ZENDESK_API_TOKEN; do
 	[ -n "${!name:-}" ] || fail "the fake Zendesk did not announce $name"
 done
 note "serving at $ZENDESK_URL (pid $fake_pid)"
@@ -167,16 +162,20 @@ plan_no_changes() {
 }
 
 heading "Step 1/6: apply" \
-	"Ana gets a work address, made primary (her sign-up address stays, no longer primary)," \
-	"and a verified phone number; Ben a Twitter handle; Chloé a forwarding number."
+	"zendesk_user finds Ana and Chloé by email address and Ben by his HR id (external_id): no" \
+	"numeric ids in the configuration. Ana gets a work address, made primary (her sign-up" \
+	"address stays, no longer primary), and a verified phone number; Ben a Twitter handle;" \
+	"Chloé a forwarding number."
 tf apply -auto-approve -compact-warnings $no_color
 
-heading "Step 2/6: plan again" "Nothing changed, so Terraform must find nothing to do."
+heading "Step 2/6: plan again" \
+	"Nothing changed, so Terraform must find nothing to do. Ana is still found by her" \
+	"sign-up address, which is no longer her primary one: any email address of a user will do."
 plan_no_changes
 
-heading "Step 3/6: the data source" \
-	"zendesk_user_identities reads every identity of a user, including those" \
-	"Terraform does not manage (Ben's phone and messaging identities)."
+heading "Step 3/6: the data sources" \
+	"zendesk_user reports the users it found; zendesk_user_identities reads every identity" \
+	"of a user, including those Terraform does not manage (Ben's phone and messaging identities)."
 tf output $no_color
 
 heading "Step 4/6: import an identity that existed before" \

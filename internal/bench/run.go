@@ -105,7 +105,7 @@ func seed(fake *zendesktest.Server, n int) []declared {
 			}
 			d := declared{key: fmt.Sprintf("u%d-%d", user.ID, i), userID: user.ID, typ: "email", value: fmt.Sprintf("user%d.%d@example.org", user.ID, i)}
 			if i == 2 {
-				d.typ, d.value = "phone_number", fmt.Sprintf("+1 555 %03d %04d", u%1000, i)
+				d.typ, d.value = "phone_number", fmt.Sprintf("+1555%03d%04d", u%1000, i)
 			}
 			out = append(out, d)
 		}

@@ -17,6 +17,11 @@ func errorDetail(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return err.Error() + "\n\nThe operation was interrupted before it completed."
 	}
+	var answerErr *zendesk.AnswerError
+	if errors.As(err, &answerErr) {
+		return err.Error() + "\n\nThe answer does not describe the identity the request was about, so the provider does not record it. " +
+			"Zendesk's API always returns the identity it wrote: check that url or subdomain points at the account itself, not a proxy."
+	}
 	var apiErr *zendesk.APIError
 	if !errors.As(err, &apiErr) {
 		if zendesk.IsTokenExchange(err) {
@@ -31,7 +36,14 @@ func errorDetail(err error) string {
 		return err.Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Zendesk answered %s %s with HTTP %d %s", apiErr.Method, apiErr.Path, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+	if isWebPage(apiErr) {
+		// Zendesk's API answers in JSON: a web page comes from whatever
+		// else stands at the URL.
+		fmt.Fprintf(&b, "%s %s was answered with HTTP %d %s and a web page (%s), not by Zendesk's API", apiErr.Method, apiErr.Path,
+			apiErr.StatusCode, http.StatusText(apiErr.StatusCode), apiErr.ContentType)
+	} else {
+		fmt.Fprintf(&b, "Zendesk answered %s %s with HTTP %d %s", apiErr.Method, apiErr.Path, apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+	}
 	if apiErr.Attempts > 1 {
 		fmt.Fprintf(&b, " (%d attempts, the last answer shown)", apiErr.Attempts)
 	}
@@ -41,6 +53,9 @@ func errorDetail(err error) string {
 	}
 	if apiErr.Description != "" {
 		fmt.Fprintf(&b, "\nDescription: %s", apiErr.Description)
+	}
+	if apiErr.Location != "" {
+		fmt.Fprintf(&b, "\nLocation: %s", apiErr.Location)
 	}
 	if lines := apiErr.DetailLines(); len(lines) > 0 {
 		b.WriteString("\nDetails:")
@@ -65,6 +80,12 @@ func statusHint(e *zendesk.APIError) string {
 	case e.RetryAfter > zendesk.MaxRetryAfter:
 		return fmt.Sprintf("Zendesk asked to wait %s before trying again, longer than the provider waits (%s): run again later.",
 			e.RetryAfter, zendesk.MaxRetryAfter)
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return "The request was redirected. Zendesk's API does not redirect: a moved host or a proxy in front of the account " +
+			"does. The provider never follows a redirect, so that the credentials go to the account's URL and nowhere else. Set url " +
+			"(or subdomain) to the account's own address, such as https://acme.zendesk.com."
+	case e.StatusCode == http.StatusNotFound && !zendesk.IsNotFound(e):
+		return notFoundHint(e)
 	case e.StatusCode == http.StatusUnauthorized:
 		return "Zendesk did not accept the credentials. Check email and api_token, oauth_token, or oauth_client_id and oauth_client_secret " +
 			"(and the ZENDESK_* environment variables that stand in for them). An OAuth access token may have expired or been revoked: " +
@@ -82,6 +103,27 @@ func statusHint(e *zendesk.APIError) string {
 	return ""
 }
 
+// isWebPage reports whether an error's body is a web page rather than
+// Zendesk's JSON.
+func isWebPage(e *zendesk.APIError) bool {
+	return e.ContentType == "text/html" || e.ContentType == "application/xhtml+xml"
+}
+
+// notFoundHint explains a 404 that is not Zendesk saying a record is gone.
+func notFoundHint(e *zendesk.APIError) string {
+	const kept = "Only Zendesk's own \"RecordNotFound\" answer means that an identity or user is gone, so nothing is removed " +
+		"from the state because of this one."
+	switch {
+	case e.Code == "InvalidEndpoint":
+		return "Zendesk has no such API route (InvalidEndpoint). " + kept
+	case isWebPage(e) || e.Code == "":
+		return "This is not Zendesk's API answering: url (or subdomain) may point at a host that serves no Zendesk account " +
+			"(a mistyped subdomain, a host-mapped domain that is not, or no longer, set up) or at a proxy. Check it against the address " +
+			"of the account, such as https://acme.zendesk.com. " + kept
+	}
+	return "This 404 is not Zendesk's \"RecordNotFound\". " + kept
+}
+
 // tokenExchangeHint explains a failed exchange of the OAuth client
 // credentials for an access token.
 func tokenExchangeHint(e *zendesk.APIError) string {
@@ -94,8 +136,17 @@ func tokenExchangeHint(e *zendesk.APIError) string {
 	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusForbidden:
 		return prefix + "Zendesk refused the token request: check oauth_scopes (space-free scopes such as \"read\" and \"write\") and " +
 			"oauth_token_lifetime (300 to 172800 seconds), and that the OAuth client may use the client credentials grant."
+	case e.RetryAfter > zendesk.MaxRetryAfter:
+		return prefix + fmt.Sprintf("Zendesk asked to wait %s before trying again, longer than the provider waits (%s): run again later.",
+			e.RetryAfter, zendesk.MaxRetryAfter)
 	case e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500:
 		return prefix + "Zendesk failed to issue it. Run again later; if it persists, check https://status.zendesk.com."
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return prefix + "The token request was redirected, and the provider never follows a redirect with the client secret. " +
+			"Set url (or subdomain) to the account's own address, such as https://acme.zendesk.com."
+	case e.StatusCode == http.StatusNotFound:
+		return prefix + "Nothing answers at /oauth/tokens of this URL: check url (or subdomain) against the account's address, such " +
+			"as https://acme.zendesk.com. This 404 says nothing about identities: none is removed from the state because of it."
 	}
 	return prefix + "Check the OAuth client in Admin Center, Apps and integrations, APIs, OAuth clients."
 }

@@ -376,3 +376,46 @@ func TestAccFaults_concurrentMakePrimaryOnOneUser(t *testing.T) {
 		},
 	})
 }
+
+// When a create's answer is lost and the lookup that would have found the
+// identity fails too, the error says both, that the identity may exist,
+// and how to import it; the import it prints adopts the identity.
+func TestAccFaults_aLostCreateThatCannotBeCheckedNamesTheImport(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	config := identityConfig("work", ana.ID, "email", "ana.work@example.org")
+	importID := fmt.Sprintf("%d:email:ana.work@example.org", ana.ID)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultDropAfterCommit, Route: zendesktest.RouteCreate, Times: 1})
+					env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteList, Status: http.StatusForbidden, Times: 1})
+				},
+				Config: env.config(config),
+				ExpectError: errorLike("Error creating Zendesk user identity",
+					"Zendesk gave no usable answer to the create, so it may have created the identity",
+					"POST /api/v2/users/", "no answer from Zendesk",
+					"Looking for the identity afterwards failed too", "HTTP 403 Forbidden",
+					`The email identity "ana.work@example.org" of user `, "may therefore exist in Zendesk",
+					"terraform import zendesk_user_identity.NAME "+importID, `id = "`+importID+`"`),
+			},
+			{
+				Config: env.config(config + fmt.Sprintf("\nimport {\n  to = zendesk_user_identity.work\n  id = %q\n}\n", importID)),
+				Check: func(s *terraform.State) error {
+					created, ok := env.identityByValue(ana.ID, "ana.work@example.org")
+					if got := s.RootModule().Resources["zendesk_user_identity.work"].Primary.ID; !ok || got != fmt.Sprint(created.ID) {
+						return fmt.Errorf("state holds identity %s, want Zendesk's %d", got, created.ID)
+					}
+					if n := env.fake.Count(zendesktest.RouteCreate); n != 1 || len(env.fake.Identities(ana.ID)) != 2 {
+						return fmt.Errorf("%d creates, %d identities; want the lost create only", n, len(env.fake.Identities(ana.ID)))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

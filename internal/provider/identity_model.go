@@ -77,6 +77,37 @@ func (m userIdentityModel) withAPI(id zendesk.Identity) userIdentityModel {
 	return next
 }
 
+// keepingPlanned returns what to record after an apply that succeeded: m,
+// Zendesk's last answer, where the plan left a value unknown, and the
+// plan's own value where it promised one. A promised value is one no
+// request of the apply was to change, or one the configuration sets and the
+// apply brought about; Zendesk's answer can differ from it only through a
+// change made elsewhere since the refresh, which the next refresh shows.
+// The value keeps withAPI's rule.
+func (m userIdentityModel) keepingPlanned(plan userIdentityModel) userIdentityModel {
+	m.ID = planned(plan.ID, m.ID)
+	m.UserID = planned(plan.UserID, m.UserID)
+	m.Type = planned(plan.Type, m.Type)
+	m.Primary = planned(plan.Primary, m.Primary)
+	m.Verified = planned(plan.Verified, m.Verified)
+	m.VerificationMethod = planned(plan.VerificationMethod, m.VerificationMethod)
+	m.VerifiedAt = planned(plan.VerifiedAt, m.VerifiedAt)
+	m.DeliverableState = planned(plan.DeliverableState, m.DeliverableState)
+	m.UndeliverableCount = planned(plan.UndeliverableCount, m.UndeliverableCount)
+	m.URL = planned(plan.URL, m.URL)
+	m.CreatedAt = planned(plan.CreatedAt, m.CreatedAt)
+	m.UpdatedAt = planned(plan.UpdatedAt, m.UpdatedAt)
+	return m
+}
+
+// planned is the plan's value when it is known, else the answer.
+func planned[T interface{ IsUnknown() bool }](plan, answer T) T {
+	if plan.IsUnknown() {
+		return answer
+	}
+	return plan
+}
+
 // ids returns the user and identity ids of a resource in state.
 func (m userIdentityModel) ids() (userID, identityID int64, err error) {
 	identityID, err = strconv.ParseInt(m.ID.ValueString(), 10, 64)

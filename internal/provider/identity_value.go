@@ -34,8 +34,24 @@ func checkValue(identityType, value string) error {
 	case zendesk.TypePhoneNumber, zendesk.TypeAgentForwarding:
 		if !phoneDigits.MatchString(phoneFormatting.Replace(value)) {
 			return fmt.Errorf("value %q is not a plausible phone number: a %s identity needs 7 to 15 digits, optionally "+
-				"led by + and grouped with spaces, dashes, dots or parentheses, such as +1 555 010 0200", value, identityType)
+				"led by + and grouped with spaces, dashes, dots or parentheses; write it in E.164, such as +15550100200", value, identityType)
 		}
 	}
 	return nil
+}
+
+// phoneNumberWarning returns why Zendesk may refuse or rewrite a phone
+// number, or "" when it is in E.164, the one form every account accepts.
+func phoneNumberWarning(identityType, value string) string {
+	if !zendesk.IsPhoneType(identityType) || zendesk.IsE164(value) {
+		return ""
+	}
+	instead := "such as +15550100200"
+	if e164, ok := zendesk.E164(value); ok {
+		instead = fmt.Sprintf("here %q", e164)
+	}
+	return fmt.Sprintf("value %q is not in E.164 format: a plus sign, the country code and the number, digits only (%s). "+
+		"Accounts that validate phone numbers (Zendesk's \"Validate user phone numbers\" setting) refuse any other spelling; "+
+		"others store it as sent or formatted their own way. The provider compares numbers by their digits, so a number "+
+		"Zendesk formats shows no change, but only E.164 is accepted everywhere.", value, instead)
 }

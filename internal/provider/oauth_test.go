@@ -248,3 +248,26 @@ func TestAccOAuth_scopesWithoutReadAndWrite(t *testing.T) {
 		t.Error("no token was issued: the 403 must come from the identities API, not the exchange")
 	}
 }
+
+// A token exchange asked to wait longer than any request waits fails at
+// once with Zendesk's answer, instead of holding every request of the run
+// behind the exchange for as long as Zendesk asks.
+func TestAccOAuth_aTokenExchangeAskedToWaitAnHour(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteOAuthTokens, Status: http.StatusTooManyRequests,
+		RetryAfter: 3600, Times: 1})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.clientCredentialsConfig(identityConfig("work", ana.ID, "email", "ana.work@example.org")),
+			ExpectError: errorLike("Error creating Zendesk user identity", "POST /oauth/tokens with HTTP 429 Too Many Requests",
+				"Zendesk asked to wait 1h0m0s before trying again, longer than the provider waits (10m0s)"),
+		}},
+	})
+	if n := env.fake.Count(zendesktest.RouteOAuthTokens); n != 1 {
+		t.Errorf("%d token exchanges, want 1", n)
+	}
+}

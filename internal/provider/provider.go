@@ -182,7 +182,7 @@ func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newUserIdentitiesDataSource}
+	return []func() datasource.DataSource{newUserIdentitiesDataSource, newUserDataSource}
 }
 
 // ListResources are served to Terraform 1.14 and later (terraform query).

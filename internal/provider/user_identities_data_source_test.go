@@ -439,3 +439,47 @@ func TestAccUserIdentities_badTypesFailThePlan(t *testing.T) {
 		})
 	}
 }
+
+// Zendesk writes its next-page links with its own, lower-case host name;
+// a url typed in another case still reads every page.
+func TestAccUserIdentities_readsEveryPageWhateverTheCaseOfTheURL(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	for i := 1; i < 150; i++ {
+		if _, err := env.fake.AddIdentity(zendesktest.Identity{UserID: ana.ID, Type: "twitter", Value: fmt.Sprintf("ana_%03d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	url := strings.Replace(env.fake.URL(), "127.0.0.1", "LocalHost", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(arg("url", url), arg("email", zendesktest.DefaultEmail), arg("api_token", zendesktest.DefaultAPIToken)) +
+				identitiesConfig(ana.ID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(identitiesAddr, attr("identities"), knownvalue.ListSizeExact(150)),
+			},
+			Check: env.expectPagesPerRead(ana.ID, 2),
+		}},
+	})
+}
+
+// A page that says there is more but links to nothing fails the read: a
+// list cut short would drop identities from the data source silently.
+func TestAccUserIdentities_hasMoreWithoutANextLinkIsAnError(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	email := env.fake.Identities(ana.ID)[0]
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteList, Status: 200, ContentType: "application/json",
+		Body: fmt.Sprintf(`{"identities":[{"id":%d,"user_id":%d,"type":"email","value":%q,"primary":true,"verified":true}],`+
+			`"meta":{"has_more":true,"after_cursor":"x","before_cursor":"y"},"links":{"next":null,"prev":null}}`, email.ID, ana.ID, email.Value)})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.config(identitiesConfig(ana.ID)),
+			ExpectError: errorLike("Error reading Zendesk user identities", "has_more: true without a links.next"),
+		}},
+	})
+}

@@ -21,8 +21,8 @@ func TestAccUserIdentity_importBothForms(t *testing.T) {
 	env := newTestEnv(t, zendesktest.Options{})
 	ana := env.user("Ana Lima")
 	config := env.config(
-		identityConfig("work", ana.ID, "email", "ana.work@example.org", "verified = true", "skip_verify_email = true") +
-			identityConfig("phone", ana.ID, "phone_number", "+1 555 010 0500", "request_verification = true"))
+		identityConfig("work", ana.ID, "email", "ana.work@example.org", "verified = true", "request_verification = true") +
+			identityConfig("phone", ana.ID, "phone_number", "+1 555 010 0500", "skip_verify_email = true"))
 	byID := func(addr string) resource.ImportStateIdFunc {
 		return func(s *terraform.State) (string, error) {
 			rs := s.RootModule().Resources[addr]

@@ -155,8 +155,8 @@ func (l *userIdentityListResource) List(ctx context.Context, req list.ListReques
 		if len(unknown) > 0 {
 			var diags diag.Diagnostics
 			diags.AddAttributeError(path.Root("user_ids"), "Zendesk users not found",
-				fmt.Sprintf("No user of this Zendesk account has the id %s: remove it from user_ids, or check that the provider "+
-					"points at the right account.", joinIDs(unknown)))
+				fmt.Sprintf("No active user of this Zendesk account has the id %s (Zendesk does not know it, or the user is deleted): "+
+					"remove it from user_ids, or check that the provider points at the right account.", joinIDs(unknown)))
 			push(list.ListResult{Diagnostics: diags})
 			return
 		}

@@ -90,7 +90,7 @@ func TestAccUserIdentity_query(t *testing.T) {
 			{
 				Query:       true,
 				Config:      listBlock("unknown", []int64{ana.ID, 9999}),
-				ExpectError: errorLike("Zendesk users not found", "No user of this Zendesk account has the id 9999"),
+				ExpectError: errorLike("Zendesk users not found", "No active user of this Zendesk account has the id 9999"),
 			},
 			{
 				Query:       true,

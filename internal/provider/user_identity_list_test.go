@@ -257,16 +257,18 @@ func TestProtocol_listWithoutSideload(t *testing.T) {
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 3})
 }
 
-func TestProtocol_listUnknownUsers(t *testing.T) {
+func TestProtocol_listUnknownAndDeletedUsers(t *testing.T) {
 	t.Parallel()
 	e := newProtocolEnv(t, zendesktest.Options{})
-	ana, _, _ := seedAccount(t, e.fake)
-	results, diags := e.list(map[string]any{"user_ids": []int64{ana.ID, 9998, 9999}}, false, 100)
+	ana, ben, _ := seedAccount(t, e.fake)
+	e.fake.SoftDeleteUser(ben.ID)
+	results, diags := e.list(map[string]any{"user_ids": []int64{ana.ID, 9998, ben.ID}}, false, 100)
 	if len(results) != 0 {
 		t.Errorf("%d results besides the error", len(results))
 	}
-	requireError(t, "ListResource", diags, "Zendesk users not found", "has the id 9998 or 9999", "remove it from user_ids")
-	// Both were confirmed by a list that answered 404.
+	requireError(t, "ListResource", diags, "Zendesk users not found", fmt.Sprintf("has the id 9998 or %d", ben.ID),
+		"or the user is deleted", "remove it from user_ids")
+	// Neither had identities in the sideload; each list answered 404.
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 2})
 }
 

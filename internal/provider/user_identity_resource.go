@@ -61,14 +61,19 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The address, number or handle: a valid email address for `email` and `google`, a phone number " +
-					"for `phone_number` and `agent_forwarding`. Changed in place. Email addresses that differ only in case are the " +
-					"same address: such a change is applied without a request to Zendesk.",
+					"for `phone_number` and `agent_forwarding`, best written in E.164 (`+15550100200`): accounts that validate phone " +
+					"numbers refuse any other spelling, and the plan warns about one. Changed in place. Email addresses that differ " +
+					"only in case, and phone numbers with the same digits (`+1 555-010-0200` and `+15550100200`), are the same value: " +
+					"such a change is applied without a request to Zendesk, and when Zendesk stores the number in another spelling, " +
+					"the state keeps the configuration's.",
 				Required: true,
 			},
 			"primary": schema.BoolAttribute{
 				MarkdownDescription: "Whether this is the user's primary identity of its type. `true` makes it primary and demotes the " +
-					"one that was. `false` cannot be applied to a primary identity: Zendesk has no call that demotes one; make another " +
-					"identity of the type primary instead. Unset, Zendesk decides (a user's first identity of a type becomes primary).",
+					"one that was: it is the only value the provider acts on. `false` cannot be applied to a primary identity: Zendesk has " +
+					"no call that demotes one; make another identity of the type primary instead. Unset, the provider never changes it: " +
+					"Zendesk decides (a user's first identity of a type becomes primary; making another one primary demotes this one) and " +
+					"the state shows what Zendesk reports.",
 				Optional: true,
 				Computed: true,
 			},
@@ -79,14 +84,18 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed: true,
 			},
 			"skip_verify_email": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, Zendesk sends no verification email for the new identity. Sent on create only and " +
-					"kept in state as configured: changing it later makes no request.",
+				MarkdownDescription: "When `true`, Zendesk sends no verification email for the new identity; without it, Zendesk emails " +
+					"a new, unverified `email` address a verification link by itself. Sent with the create and with each change of `value` " +
+					"(in case Zendesk emails a changed address too), and kept in state as configured: changing it later makes no request.",
 				Optional: true,
 			},
 			"request_verification": schema.BoolAttribute{
-				MarkdownDescription: "When `true` and the identity is not verified, ask Zendesk to send the user a verification email " +
-					"after the identity is created and after each change of `value` (never on a re-apply without such a change). " +
-					"With Terraform 1.14 or later, the `zendesk_user_identity_request_verification` action sends one on demand.",
+				MarkdownDescription: "When `true`, the user gets exactly one verification email for each new address while it is not " +
+					"verified: after the identity is created and after each change of `value` (never on a re-apply without such a change). " +
+					"A create without `skip_verify_email = true` already makes Zendesk send it, so the provider asks for none; when asking " +
+					"fails, the next apply asks again, unless Zendesk may have sent it. For `email` identities only: Zendesk sends no " +
+					"verification email to the other types, and the plan fails. With Terraform 1.14 or later, the " +
+					"`zendesk_user_identity_request_verification` action sends one on demand.",
 				Optional: true,
 			},
 			"verification_method": schema.StringAttribute{
@@ -141,7 +150,9 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	identity, err := r.data.client.LookupIdentity(ctx, userID, identityID)
 	if zendesk.IsNotFound(err) {
-		// Gone, or its user is: plan to create it again.
+		// Zendesk says it is gone, or its user is: plan to create it again.
+		// Any other 404 (a web page, /oauth/tokens) is an error below, and
+		// the state keeps the identity.
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -151,6 +162,13 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state.withAPI(*identity))...)
 	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
+	// The state now holds Zendesk's flags: none is recorded as planned only.
+	pending, diags := loadPending(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if pending.Primary || pending.Verified {
+		pending.Primary, pending.Verified = false, false
+		resp.Diagnostics.Append(savePending(ctx, resp.Private, pending)...)
+	}
 }
 
 func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -167,7 +185,7 @@ func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer r.data.locks.lock(userID)()
 	err = r.data.client.DeleteIdentity(ctx, userID, identityID)
 	if err == nil || zendesk.IsNotFound(err) {
-		return
+		return // deleted, or Zendesk says it was gone already
 	}
 	detail := errorDetail(err)
 	if state.Primary.ValueBool() && zendesk.StatusCode(err) >= 400 && zendesk.StatusCode(err) < 500 {

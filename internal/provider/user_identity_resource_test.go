@@ -402,48 +402,6 @@ func TestAccUserIdentity_driftIsRepaired(t *testing.T) {
 	})
 }
 
-func TestAccUserIdentity_postCreateFailureKeepsTheIdentity(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, zendesktest.Options{IgnoreCreateFlags: true})
-	ana := env.user("Ana Lima")
-	addr := "zendesk_user_identity.work"
-	config := env.config(identityConfig("work", ana.ID, "email", "ana.work@example.org", "primary = true"))
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteMakePrimary, Status: 500})
-				},
-				Config:      config,
-				ExpectError: errorLike("Making identity", `(email "ana.work@example.org") of user`, fmt.Sprint(ana.ID), "primary failed", "HTTP 500"),
-			},
-			{
-				// The identity was recorded (tainted), so this plan replaces
-				// it rather than creating a second one.
-				PreConfig: func() {
-					env.fake.ClearFaults()
-					if n := countValue(env.fake.Identities(ana.ID), "ana.work@example.org"); n != 1 {
-						t.Fatalf("fake has %d identities ana.work@example.org after the failed apply, want 1", n)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, attr("primary"), knownvalue.Bool(true))},
-				Check: func(*terraform.State) error {
-					if n := countValue(env.fake.Identities(ana.ID), "ana.work@example.org"); n != 1 {
-						return fmt.Errorf("fake has %d identities ana.work@example.org, want 1", n)
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
 func TestAccUserIdentity_deletingAPrimaryThatZendeskRefuses(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, zendesktest.Options{RefusePrimaryDelete: true})

@@ -53,6 +53,17 @@ func TestAccUserIdentity_badInputFailsThePlan(t *testing.T) {
 			want:   errorLike(`Attribute user_id value must be at least 1, got: 0`),
 		},
 		{
+			name:   "request_verification on a handle",
+			config: identityConfig("x", ana.ID, "twitter", "ana_lima", "request_verification = true"),
+			want: errorLike(`Zendesk sends no verification email to this type`, `with zendesk_user_identity.x,`, `request_verification = true`,
+				`which it sends to email identities only`, `a twitter identity has none`, `Remove request_verification, or set it to false`),
+		},
+		{
+			name:   "request_verification on a google address",
+			config: identityConfig("x", ana.ID, "google", "ana.lima@gmail.com", "request_verification = true"),
+			want:   errorLike(`Zendesk sends no verification email to this type`, `a google identity has none`),
+		},
+		{
 			name:   "primary = false on a user's first identity of a type",
 			config: identityConfig("x", ana.ID, "phone_number", "+1 555 010 0400", "primary = false"),
 			want: errorLike(`Cannot create a first identity that is not primary`,
@@ -139,5 +150,21 @@ func TestAccUserIdentity_errorsFromZendesk(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"1001:50001":                     "1001:50001",
+		"1001:email:ana+tag@example.com": "1001:email:ana+tag@example.com",
+		"1001:phone_number:+15550100200": "1001:phone_number:+15550100200",
+		"1001:phone_number:+1 555 0100":  "'1001:phone_number:+1 555 0100'",
+		"1001:twitter:o'brien":           `'1001:twitter:o'\''brien'`,
+		"1001:email:$HOME@example.com":   "'1001:email:$HOME@example.com'",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

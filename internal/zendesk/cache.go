@@ -1,9 +1,14 @@
 package zendesk
 
-import "sync"
+import (
+	"slices"
+	"strings"
+	"sync"
+)
 
-// identityCache remembers the identities the client has read, per user, so
-// that reading the same identity again in one run costs no request:
+// identityCache remembers the identities the client has read, per user, and
+// the users themselves (see userCache), so that reading the same identity
+// again in one run costs no request:
 // Terraform's import reads what the import just found, and a refresh of
 // many identities of one user needs that user's collection once. A write
 // to a user forgets what was read of that user.
@@ -16,6 +21,11 @@ type identityCache struct {
 	// writes counts the writes to each user, so that a read that was under
 	// way while a write happened is not remembered.
 	writes map[int64]uint64
+	// allWrites counts every write, for reads that learn which users they
+	// cover only from the answer (a lookup by external id).
+	allWrites uint64
+	// people is the user cache kept next to the identities (see userCache).
+	people userCache
 }
 
 // source says how much of a user's collection the cache holds, from the
@@ -41,7 +51,11 @@ type cachedUser struct {
 }
 
 func newIdentityCache() *identityCache {
-	return &identityCache{users: map[int64]*cachedUser{}, writes: map[int64]uint64{}}
+	return &identityCache{
+		users:  map[int64]*cachedUser{},
+		writes: map[int64]uint64{},
+		people: userCache{byID: map[int64]*User{}, byExternalID: map[string][]User{}},
+	}
 }
 
 // lookup returns the cached identity and how much of the user's collection
@@ -87,10 +101,108 @@ func (c *identityCache) remember(userID int64, version uint64, identities []Iden
 	}
 }
 
-// forget drops what is known of the user, after a write to it.
+// forget drops what is known of the user, its identities and the user
+// itself, after a write to it: a write to an identity can change the user's
+// primary email and updated_at.
 func (c *identityCache) forget(userID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.users, userID)
 	c.writes[userID]++
+	c.allWrites++
+	c.people.forget(userID)
+}
+
+// userCache remembers the users that show_many returned, by id and by
+// external id, so that a user lookup is answered by the batch it joined, or
+// by one that read the user for identity lookups. It lives inside
+// identityCache, under its lock, so that the same writes invalidate both.
+type userCache struct {
+	// byID holds the users show_many returned for ids it was asked; nil for
+	// an id it did not return.
+	byID map[int64]*User
+	// byExternalID holds, per external id show_many was asked, the users
+	// that hold it: none, one, or (in an account with duplicates) several.
+	byExternalID map[string][]User
+}
+
+func (p *userCache) forget(userID int64) {
+	delete(p.byID, userID)
+	for key, users := range p.byExternalID {
+		for _, u := range users {
+			if u.ID == userID {
+				delete(p.byExternalID, key)
+				break
+			}
+		}
+	}
+}
+
+// lookupUser returns what is known of the user with that id: known is false
+// when it was never read; user is nil when show_many did not return it.
+func (c *identityCache) lookupUser(id int64) (user *User, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u, known := c.people.byID[id]
+	if u != nil {
+		cp := *u
+		u = &cp
+	}
+	return u, known
+}
+
+// rememberUser stores a user (nil: show_many did not return it) read since
+// version was taken; a read that a write overtook is dropped.
+func (c *identityCache) rememberUser(id int64, version uint64, user *User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writes[id] != version {
+		return
+	}
+	if user != nil {
+		cp := *user
+		user = &cp
+	}
+	c.people.byID[id] = user
+}
+
+// epoch returns a token to take before a read that does not know which
+// users it will return, for rememberExternalIDs.
+func (c *identityCache) epoch() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.allWrites
+}
+
+// lookupExternalID returns the users holding the external id, and whether
+// it was read.
+func (c *identityCache) lookupExternalID(externalID string) (users []User, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	users, known = c.people.byExternalID[externalID]
+	return slices.Clone(users), known
+}
+
+// rememberExternalIDs stores, for each external id asked, the users of the
+// answer that hold it (compared without regard to case, as Zendesk does),
+// and each user by id. It is dropped if any write happened since epoch was
+// taken.
+func (c *identityCache) rememberExternalIDs(epoch uint64, externalIDs []string, users []User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.allWrites != epoch {
+		return
+	}
+	for _, key := range externalIDs {
+		holders := []User{}
+		for _, u := range users {
+			if u.ExternalID != nil && strings.EqualFold(*u.ExternalID, key) {
+				holders = append(holders, u)
+			}
+		}
+		c.people.byExternalID[key] = holders
+	}
+	for _, u := range users {
+		c.people.byID[u.ID] = &u
+	}
 }

@@ -1,6 +1,7 @@
 // Package zendesk is a client for the Zendesk Support API's user identity
-// endpoints. It knows HTTP and Zendesk's rules (errors, retries, rate limits,
-// pagination) and nothing of Terraform.
+// endpoints, and for the user endpoints that find users. It knows HTTP and
+// Zendesk's rules (errors, retries, rate limits, pagination) and nothing of
+// Terraform.
 package zendesk
 
 import (
@@ -12,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -51,7 +53,7 @@ type Config struct {
 	// Logger receives request, response and retry logs (default: none).
 	Logger Logger
 	// BatchWindow is how long an identity lookup waits for others to join
-	// its show_many batch (default 10ms).
+	// its show_many batch (default 50ms).
 	BatchWindow time.Duration
 }
 
@@ -101,6 +103,11 @@ func New(cfg Config) (*Client, error) {
 	// Every attempt, retries included, goes through the pacer.
 	paced := *c.http
 	paced.Transport = &pacedTransport{base: orDefaultTransport(c.http.Transport), pacer: newPacer(cfg.Wait)}
+	// Zendesk's API does not redirect. A redirect comes from a moved host
+	// or a proxy, and following it would send the credentials (and a
+	// create, turned into a GET) wherever it points: the client stops at
+	// it and reports it (APIError.Location).
+	paced.CheckRedirect = refuseRedirects
 	c.http = &paced
 	if c.log == nil {
 		c.log = nopLogger{}
@@ -122,11 +129,15 @@ type call struct {
 	query url.Values
 	next  string
 	body  any
+	// acts has an effect each time it gets through, whatever its method
+	// (request_verification sends an email).
+	acts bool
 }
 
 // idempotent reports whether sending the call twice has the effect of
-// sending it once. A POST creates a new identity each time it gets through.
-func (r call) idempotent() bool { return r.method != http.MethodPost }
+// sending it once. A POST creates a new identity each time it gets through;
+// a call that acts sends another email.
+func (r call) idempotent() bool { return r.method != http.MethodPost && !r.acts }
 
 // do sends the call, with retries, and decodes a 2xx answer into out.
 func (c *Client) do(ctx context.Context, r call, out any) error {
@@ -186,7 +197,8 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: decoding Zendesk's answer (HTTP %d): %w", r.method, target.Path, resp.StatusCode, err)
+		return &AnswerError{Method: r.method, Path: target.Path, StatusCode: resp.StatusCode,
+			Problem: fmt.Sprintf("its body is not the JSON the client expects: %v", err)}
 	}
 	return nil
 }
@@ -204,11 +216,36 @@ func (c *Client) target(r call) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("zendesk returned a next-page link that is not a URL: %w", err)
 	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+	if !sameOrigin(u, c.base) {
 		return nil, fmt.Errorf("zendesk returned a next-page link to %s://%s, not to the account at %s; refusing to send credentials there", u.Scheme, u.Host, c.base)
 	}
 	return u, nil
 }
+
+// sameOrigin reports whether two URLs reach the same server: the same
+// scheme, host name (in any case) and port (the scheme's default when
+// none is given).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && a.User == nil &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// refuseRedirects is an http.Client's CheckRedirect that hands the
+// redirect back as the answer instead of following it.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // authorize sets the Authorization header; it runs before every attempt so
 // a renewed token is used on retries.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -27,8 +29,15 @@ type APIError struct {
 	Description string
 	// Details holds Zendesk's per-field validation errors, keyed by field.
 	Details map[string][]ErrorDetail
-	// Body is the raw body, kept (truncated) when it was not a JSON error.
-	Body string
+	// Body is the raw body, kept (truncated) when it was not a JSON error,
+	// and ContentType its media type, such as "text/html": what answered
+	// may not be Zendesk's API at all (a proxy, a host that serves no
+	// account).
+	Body        string
+	ContentType string
+	// Location is where a redirect (3xx) pointed. The client never follows
+	// one: it would carry the credentials to another address.
+	Location string
 	// RetryAfter is the wait Zendesk asked for in its Retry-After header.
 	RetryAfter time.Duration
 	// Attempts is how many times the request was sent before giving up.
@@ -47,6 +56,10 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, " to %s, a redirect the client does not follow", e.Location)
+		return b.String()
 	}
 	switch {
 	case e.Code != "" && e.Description != "":
@@ -96,13 +109,21 @@ func (e *APIError) HasDetail(field, code string) bool {
 	return false
 }
 
-// IsNotFound reports whether err says the user or identity does not exist.
-// An unknown route (InvalidEndpoint) is a 404 too, but it means the URL is
-// wrong, not that the record is gone, so it does not count.
+// IsNotFound reports whether err is Zendesk saying that the user or
+// identity does not exist: a 404 with Zendesk's JSON error RecordNotFound,
+// to a request for a user or an identity under /api/v2. No other 404 says
+// that a record is gone: an unknown route (InvalidEndpoint) means the URL
+// is wrong; an HTML page comes from a host that is not the account's API (a
+// mistyped subdomain, a host-mapped domain that is not set up, a proxy);
+// and /oauth/tokens answers for the credentials, not for a record.
 func IsNotFound(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Code != "InvalidEndpoint"
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound &&
+		apiErr.Code == "RecordNotFound" && userRecordPath.MatchString(apiErr.Path)
 }
+
+// userRecordPath matches the paths of a user and of its identities.
+var userRecordPath = regexp.MustCompile(`^/api/v2/users/[0-9]+(\.json|/identities(\.json|/.*)?)?$`)
 
 // IsDuplicateValue reports whether err is Zendesk refusing a value that
 // another identity of the account already has.
@@ -141,9 +162,17 @@ func newAPIError(method, path string, resp *http.Response, body []byte) *APIErro
 	if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = wait
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if location, err := resp.Location(); err == nil {
+			e.Location = location.String()
+		}
+	}
 	var parsed errorBody
 	if json.Unmarshal(body, &parsed) != nil || parsed.Error == nil && parsed.Description == "" {
 		e.Body = truncate(strings.TrimSpace(string(body)), maxErrorBody)
+		if e.Body != "" {
+			e.ContentType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		}
 		return e
 	}
 	var code string
@@ -215,3 +244,42 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// AnswerError is a 2xx answer that does not hold what the request asks
+// for: a body that is not the expected JSON, or a create or update whose
+// answer lacks the identity or describes another one. Whatever sent it
+// received the request, so a create may have been carried out.
+type AnswerError struct {
+	Method string
+	Path   string
+	// StatusCode is the 2xx status, when known.
+	StatusCode int
+	// Problem says what is wrong with the answer.
+	Problem string
+}
+
+func (e *AnswerError) Error() string {
+	if e.StatusCode == 0 {
+		return fmt.Sprintf("%s %s: Zendesk's answer is unusable: %s", e.Method, e.Path, e.Problem)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d %s, but %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode), e.Problem)
+}
+
+// UnconfirmedCreateError is a create whose outcome is unknown: its answer
+// was lost or unusable (Err), and the lookup for the identity it may have
+// made failed too (LookupErr). The identity may exist in Zendesk.
+type UnconfirmedCreateError struct {
+	UserID    int64
+	Type      string
+	Value     string
+	Err       error
+	LookupErr error
+}
+
+func (e *UnconfirmedCreateError) Error() string {
+	return fmt.Sprintf("%v; looking for the %s identity %q of user %d afterwards failed too, so it may exist in Zendesk: %v",
+		e.Err, e.Type, e.Value, e.UserID, e.LookupErr)
+}
+
+// Unwrap returns the create's failure and the lookup's.
+func (e *UnconfirmedCreateError) Unwrap() []error { return []error{e.Err, e.LookupErr} }

@@ -106,14 +106,33 @@ func TestAPIError_everyShape(t *testing.T) {
 		{
 			name: "text/plain", status: 400, contentType: "text/plain; charset=utf-8",
 			body:      "Bad request body\n",
-			want:      APIError{Body: "Bad request body"},
+			want:      APIError{Body: "Bad request body", ContentType: "text/plain"},
 			wantError: "HTTP 400 Bad Request: Bad request body",
 		},
 		{
 			name: "text/plain rate limit with Retry-After", status: 429, contentType: "text/plain; charset=utf-8",
 			body: "Number of allowed API requests per minute exceeded", headers: []string{"Retry-After", "7"},
-			want:      APIError{Body: "Number of allowed API requests per minute exceeded", RetryAfter: 7 * time.Second},
+			want:      APIError{Body: "Number of allowed API requests per minute exceeded", ContentType: "text/plain", RetryAfter: 7 * time.Second},
 			wantError: "HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded",
+		},
+		{
+			name: "an HTML 404 page is not Zendesk's not found", status: 404, contentType: "text/html; charset=utf-8",
+			body:      "<!DOCTYPE html><html><title>Page not found</title></html>",
+			want:      APIError{Body: "<!DOCTYPE html><html><title>Page not found</title></html>", ContentType: "text/html"},
+			wantError: "HTTP 404 Not Found: <!DOCTYPE html><html><title>Page not found</title></html>",
+		},
+		{
+			name: "a JSON 404 without RecordNotFound", status: 404, contentType: "application/json",
+			body:      `{"error":"NotFound"}`,
+			want:      APIError{Code: "NotFound"},
+			wantError: "HTTP 404 Not Found: NotFound",
+		},
+		{
+			name: "a redirect", status: 307, contentType: "text/html",
+			body: "<a href=\"https://elsewhere.example.com/x\">moved</a>", headers: []string{"Location", "https://elsewhere.example.com/x"},
+			want: APIError{Body: "<a href=\"https://elsewhere.example.com/x\">moved</a>", ContentType: "text/html",
+				Location: "https://elsewhere.example.com/x"},
+			wantError: "HTTP 307 Temporary Redirect to https://elsewhere.example.com/x, a redirect the client does not follow",
 		},
 		{
 			name: "empty body", status: 502,
@@ -126,13 +145,13 @@ func TestAPIError_everyShape(t *testing.T) {
 		{
 			name: "JSON of another shape", status: 400, contentType: "application/json",
 			body:      `{"errors":[{"code":"InvalidPaginationParameter","title":"page[size] must be an integer between 1 and 100"}]}`,
-			want:      APIError{Body: `{"errors":[{"code":"InvalidPaginationParameter","title":"page[size] must be an integer between 1 and 100"}]}`},
+			want:      APIError{Body: `{"errors":[{"code":"InvalidPaginationParameter","title":"page[size] must be an integer between 1 and 100"}]}`, ContentType: "application/json"},
 			wantError: `HTTP 400 Bad Request: {"errors":[{"code":"InvalidPaginationParameter","title":"page[size] must be an integer between 1 and 100"}]}`,
 		},
 		{
 			name: "long text is truncated", status: 400, contentType: "text/html",
 			body:      strings.Repeat("x", 600),
-			want:      APIError{Body: strings.Repeat("x", 512) + "…"},
+			want:      APIError{Body: strings.Repeat("x", 512) + "…", ContentType: "text/html"},
 			wantError: "HTTP 400 Bad Request: " + strings.Repeat("x", 512) + "…",
 		},
 	}
@@ -347,7 +366,7 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestErrorPredicates(t *testing.T) {
 	t.Parallel()
-	notFound := &APIError{StatusCode: 404, Code: "RecordNotFound"}
+	notFound := &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/users/1/identities/2"}
 	duplicate := &APIError{StatusCode: 422, Code: "RecordInvalid", Details: map[string][]ErrorDetail{
 		"value": {{Error: "DuplicateValue"}},
 	}}
@@ -362,8 +381,17 @@ func TestErrorPredicates(t *testing.T) {
 		{"not an API error", errors.New("boom"), false, false, 0},
 		{"record not found", notFound, true, false, 404},
 		{"wrapped record not found", fmt.Errorf("reading: %w", notFound), true, false, 404},
-		{"404 without a code", &APIError{StatusCode: 404}, true, false, 404},
-		{"unknown route", &APIError{StatusCode: 404, Code: "InvalidEndpoint"}, false, false, 404},
+		{"record not found: a user", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/users/1.json"}, true, false, 404},
+		{"record not found: a list", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/users/1/identities.json"}, true, false, 404},
+		{"record not found: an action", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/users/1/identities/2/make_primary"}, true, false, 404},
+		{"404 without a code", &APIError{StatusCode: 404, Path: notFound.Path}, false, false, 404},
+		{"an HTML 404", &APIError{StatusCode: 404, Path: notFound.Path, Body: "<html></html>", ContentType: "text/html"}, false, false, 404},
+		{"unknown route", &APIError{StatusCode: 404, Code: "InvalidEndpoint", Path: notFound.Path}, false, false, 404},
+		{"RecordNotFound from the token exchange", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/oauth/tokens"}, false, false, 404},
+		{"RecordNotFound outside users", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/tickets/1"}, false, false, 404},
+		{"RecordNotFound from show_many", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/api/v2/users/show_many"}, false, false, 404},
+		{"RecordNotFound outside the API", &APIError{StatusCode: 404, Code: "RecordNotFound", Path: "/users/1/identities/2"}, false, false, 404},
+		{"RecordNotFound with another status", &APIError{StatusCode: 400, Code: "RecordNotFound", Path: notFound.Path}, false, false, 400},
 		{"gone", &APIError{StatusCode: 410}, false, false, 410},
 		{"duplicate", duplicate, false, true, 422},
 		{"wrapped duplicate", fmt.Errorf("creating: %w", duplicate), false, true, 422},

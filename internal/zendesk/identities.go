@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -42,11 +43,16 @@ type identitiesPage struct {
 }
 
 // next returns the URL of the following page, or "" after the last one.
-func (p identitiesPage) next() string {
-	if p.Meta.HasMore && p.Links.Next != "" {
-		return p.Links.Next
+// A cursor page that says there is more but gives no link to it is an
+// error: taking it for the last page would cut the list short.
+func (p identitiesPage) next() (string, error) {
+	switch {
+	case p.Meta.HasMore && p.Links.Next == "":
+		return "", errors.New("zendesk answered has_more: true without a links.next to the following page")
+	case p.Meta.HasMore:
+		return p.Links.Next, nil
 	}
-	return p.NextPage
+	return p.NextPage, nil
 }
 
 func identitiesPath(userID int64) string {
@@ -62,12 +68,28 @@ func identityPath(userID, identityID int64, action ...string) string {
 }
 
 // ListIdentities returns every identity of the user, following the cursor
-// pages to the end. With types, only identities of those types are listed.
+// pages to the end. With types, only identities of those types are listed:
+// Zendesk filters by the types its list accepts (ListFilterTypes); when a
+// type is not among them (google), the whole collection is read and
+// filtered here, since Zendesk documents no such filter value.
 func (c *Client) ListIdentities(ctx context.Context, userID int64, types ...string) ([]Identity, error) {
 	query := url.Values{"page[size]": {strconv.Itoa(pageSize)}}
-	for _, t := range types {
-		query.Add("type[]", t)
+	filterHere := slices.ContainsFunc(types, func(t string) bool { return !slices.Contains(ListFilterTypes, t) })
+	if !filterHere {
+		for _, t := range types {
+			query.Add("type[]", t)
+		}
 	}
+	all, err := c.listPages(ctx, userID, query)
+	if err != nil || !filterHere {
+		return all, err
+	}
+	return slices.DeleteFunc(all, func(i Identity) bool { return !slices.Contains(types, i.Type) }), nil
+}
+
+// listPages reads every page of the user's list, and remembers an
+// unfiltered list as the user's whole collection.
+func (c *Client) listPages(ctx context.Context, userID int64, query url.Values) ([]Identity, error) {
 	r := call{method: http.MethodGet, path: identitiesPath(userID), query: query}
 	version := c.cache.version(userID)
 	var all []Identity
@@ -78,10 +100,13 @@ func (c *Client) ListIdentities(ctx context.Context, userID int64, types ...stri
 			return nil, err
 		}
 		all = append(all, page.Identities...)
-		next := page.next()
+		next, err := page.next()
+		if err != nil {
+			return nil, fmt.Errorf("listing identities of user %d: %w", userID, err)
+		}
 		if next == "" {
 			src := sourceList
-			if len(types) > 0 {
+			if query.Has("type[]") {
 				src = sourceNone
 			}
 			c.cache.remember(userID, version, all, src)
@@ -127,7 +152,10 @@ func (c *Client) GetIdentity(ctx context.Context, userID, identityID int64) (*Id
 // usable answer (a dropped connection, a 500), it may still have been
 // carried out, so the user's identities are searched for the type and value
 // first. The one found is returned; when there is none, the create is sent
-// again, up to MaxRetries times.
+// again, up to MaxRetries times. A 2xx answer without the new identity is
+// looked up the same way, but never sent again: something took the
+// request. When the search fails too, the error is an
+// *UnconfirmedCreateError.
 func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
 	defer c.cache.forget(userID)
 	r := call{method: http.MethodPost, path: identitiesPath(userID), body: createEnvelope{Identity: req}}
@@ -135,20 +163,25 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 		var out identityEnvelope
 		err := c.do(ctx, r, &out)
 		if err == nil {
+			err = checkAnswer(r, out.Identity, userID, 0)
+		}
+		if err == nil {
 			return &out.Identity, nil
 		}
-		if !outcomeUnknown(err) {
+		var unusable *AnswerError
+		answered := errors.As(err, &unusable)
+		if !answered && !OutcomeUnknown(err) {
 			return nil, err
 		}
 		found, findErr := c.findAfterLostAnswer(ctx, userID, req)
 		if findErr != nil {
-			return nil, fmt.Errorf("%w; whether Zendesk created the identity anyway could not be checked: %w", err, findErr)
+			return nil, &UnconfirmedCreateError{UserID: userID, Type: req.Type, Value: req.Value, Err: withAttempts(err, attempt), LookupErr: findErr}
 		}
 		if found != nil {
 			c.log.Debug(ctx, "Zendesk created the identity although its answer was lost", map[string]any{"user_id": userID, "identity_id": found.ID})
 			return found, nil
 		}
-		if ctx.Err() != nil || attempt > c.maxRetries {
+		if answered || ctx.Err() != nil || attempt > c.maxRetries {
 			return nil, withAttempts(err, attempt)
 		}
 		if err := c.sleep(ctx, c.backoff(c.waitMin, c.waitMax, attempt-1, nil)); err != nil {
@@ -184,12 +217,34 @@ func withAttempts(err error, attempts int) error {
 	return err
 }
 
+// checkAnswer refuses an identity that a create (identityID 0) or a write
+// to identityID answered with, unless it is the user's identity asked for:
+// an empty body, or one of another identity, would otherwise be recorded
+// as the identity (id 0 in Terraform's state, say).
+func checkAnswer(r call, got Identity, userID, identityID int64) error {
+	var problem string
+	switch {
+	case got.ID <= 0:
+		problem = "the answer holds no identity (no \"identity\" with an id)"
+	case identityID != 0 && got.ID != identityID:
+		problem = fmt.Sprintf("the answer describes identity %d, not %d", got.ID, identityID)
+	case got.UserID != userID:
+		problem = fmt.Sprintf("the answer describes an identity of user %d, not of user %d", got.UserID, userID)
+	default:
+		return nil
+	}
+	return &AnswerError{Method: r.method, Path: r.path, Problem: problem}
+}
+
 // UpdateIdentity changes the value or verified flag of an identity.
 func (c *Client) UpdateIdentity(ctx context.Context, userID, identityID int64, req UpdateIdentityRequest) (*Identity, error) {
 	defer c.cache.forget(userID)
 	var out identityEnvelope
 	r := call{method: http.MethodPut, path: identityPath(userID, identityID), body: updateEnvelope{Identity: req}}
 	if err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	if err := checkAnswer(r, out.Identity, userID, identityID); err != nil {
 		return nil, err
 	}
 	return &out.Identity, nil
@@ -219,7 +274,11 @@ func (c *Client) MakePrimary(ctx context.Context, userID, identityID int64) ([]I
 func (c *Client) VerifyIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
 	defer c.cache.forget(userID)
 	var out identityEnvelope
-	if err := c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "verify")}, &out); err != nil {
+	r := call{method: http.MethodPut, path: identityPath(userID, identityID, "verify")}
+	if err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	if err := checkAnswer(r, out.Identity, userID, identityID); err != nil {
 		return nil, err
 	}
 	return &out.Identity, nil
@@ -227,9 +286,13 @@ func (c *Client) VerifyIdentity(ctx context.Context, userID, identityID int64) (
 
 // RequestVerification asks Zendesk to send the user a verification email
 // for the identity.
+//
+// Each request that gets through sends an email, so it is sent again only
+// when Zendesk certainly did not process it (429, 503, no connection). After
+// any other failure, OutcomeUnknown tells whether the email may have gone.
 func (c *Client) RequestVerification(ctx context.Context, userID, identityID int64) error {
 	defer c.cache.forget(userID)
-	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification")}, nil)
+	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification"), acts: true}, nil)
 }
 
 // sleep waits for d or until ctx is done.

@@ -108,7 +108,7 @@ func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 		httpClient.Timeout = exchangeTimeout
 	}
 	noRedirects := *httpClient
-	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	noRedirects.CheckRedirect = refuseRedirects
 	log := cfg.Logger
 	if log == nil {
 		log = nopLogger{}
@@ -338,7 +338,8 @@ func parseTokenAnswer(body []byte, sent time.Time) (grant, error) {
 }
 
 // retrier sends an exchange again only after a 429 or 503, the answers
-// with which Zendesk says it did not process the request. Other server
+// with which Zendesk says it did not process the request, and only when
+// their Retry-After is at most MaxRetryAfter, as for any API request. Other server
 // errors and dropped connections are final: the request that needed the
 // token fails with them, and is not retried with a token that may have
 // been issued after all.
@@ -358,12 +359,18 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 				return false, nil //nolint:nilerr // err is returned by Do itself
 			}
 			retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
-			if retry {
-				c.log.Warn(ctx, "Zendesk asked to retry the token exchange later", map[string]any{
-					"status": resp.StatusCode, "retry_after": resp.Header.Get("Retry-After"),
-				})
+			if !retry {
+				return false, nil
 			}
-			return retry, nil
+			fields := map[string]any{"status": resp.StatusCode, "retry_after": resp.Header.Get("Retry-After")}
+			// Every request waits on an exchange under way: it waits no
+			// longer than any one request would.
+			if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > MaxRetryAfter {
+				c.log.Warn(ctx, "Zendesk asked to retry the token exchange later than the provider waits", fields)
+				return false, nil
+			}
+			c.log.Warn(ctx, "Zendesk asked to retry the token exchange later", fields)
+			return true, nil
 		},
 		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 			wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)

@@ -253,6 +253,15 @@ func TestClientCredentials_exchangeRetries(t *testing.T) {
 		{"503 until retries run out", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503}, 4, "POST /oauth/tokens: HTTP 503 Service Unavailable (after 4 attempts)"},
 		{"500 is final", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500, Times: 1}, 1, "POST /oauth/tokens: HTTP 500 Internal Server Error"},
 		{"a dropped connection is final", zendesktest.Fault{Kind: zendesktest.FaultDrop, Times: 1}, 1, "POST /oauth/tokens: no answer from Zendesk"},
+		// Every request waits on the exchange: it waits no longer than one request would.
+		{"a Retry-After beyond MaxRetryAfter is final", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 429, RetryAfter: int(MaxRetryAfter/time.Second) + 1, Times: 1},
+			1, "POST /oauth/tokens: HTTP 429 Too Many Requests"},
+		{"a 503 with a Retry-After beyond MaxRetryAfter is final", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 3600, Times: 1},
+			1, "POST /oauth/tokens: HTTP 503 Service Unavailable"},
+		{"a Retry-After of MaxRetryAfter is waited out", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 429, RetryAfter: int(MaxRetryAfter / time.Second), Times: 1},
+			2, ""},
+		{"a redirect is not followed", zendesktest.Fault{Kind: zendesktest.FaultRedirect, Status: 307, Location: "https://login.example.com/oauth/tokens", Times: 1},
+			1, "POST /oauth/tokens: HTTP 307 Temporary Redirect to https://login.example.com/oauth/tokens, a redirect the client does not follow"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,16 +14,6 @@ import (
 const (
 	// showManyLimit is how many users one show_many request accepts.
 	showManyLimit = 100
-	// defaultBatchWindow is how long a batch waits for another read to
-	// join it. Terraform refreshes up to -parallelism resources at once, and
-	// their reads arrive a few milliseconds apart; a batch goes when no read
-	// has joined it for this long, or when it is full.
-	defaultBatchWindow = 50 * time.Millisecond
-	// batchWindowsMax bounds how long a batch keeps waiting, in windows.
-	batchWindowsMax = 10
-	// fullHouseMin is the fewest waiting lookups that may send a batch
-	// before its window closes (see reader.busiest).
-	fullHouseMin = 8
 	// lookupRounds bounds how often a lookup reloads a user whose cache
 	// entry a concurrent write keeps dropping, before it reads directly.
 	lookupRounds = 3
@@ -34,57 +23,41 @@ const (
 // identities out of show_many, so they load their users by listing.
 var errNoSideload = errors.New("show_many answered without an identities sideload")
 
-// reader answers identity lookups from as few requests as Zendesk allows.
-// Lookups that arrive together (each within a short window of the last)
-// are answered by one show_many request that sideloads the identities of up
-// to 100 users. A user's list is read only when an identity is missing
-// from the sideload, and an identity missing from the list is read
-// directly before it is reported gone.
+// reader answers identity and user lookups from as few requests as Zendesk
+// allows. Lookups that arrive together are answered by one show_many
+// request that sideloads the identities of up to 100 users (see batcher):
+// the same request serves the identity lookups of those users and the user
+// lookups by id. A user's list is read only when an identity is missing
+// from the sideload, and an identity missing from the list is read directly
+// before it is reported gone. User lookups by external id gather in a
+// batcher of their own, since show_many takes ids or external ids, not both.
 type reader struct {
-	c      *Client
-	window time.Duration
+	c     *Client
+	gauge *gauge
+	users *batcher[int64]
+	// externalIDs batches user lookups by external id (see user_lookup.go).
+	externalIDs *batcher[string]
 
 	mu sync.Mutex
-	// active counts the lookups under way, and busiest is the most that
-	// ever were at once: about Terraform's -parallelism. When that many
-	// lookups wait on the gathering batch, no other read can come to join
-	// it, so it goes without waiting for its window to close.
-	active, busiest int
-	// next gathers the users of the batch that has not been sent yet.
-	next *batch
-	// loading holds a flight per user whose collection is being read.
-	loading map[int64]*flight
+	// listing holds a flight per user whose collection is being listed.
 	listing map[int64]*flight
 	// noSideload is set once Zendesk answers show_many without identities:
 	// users are listed one by one for the rest of the run.
 	noSideload bool
 }
 
-// flight is one load that several lookups wait on.
-type flight struct {
-	done chan struct{}
-	err  error
-}
-
-type batch struct {
-	ctx      context.Context
-	users    []int64
-	flights  []*flight
-	deadline time.Time
-	timer    *time.Timer
-	// waiting counts the lookups waiting on the batch.
-	waiting int
-}
-
 func newReader(c *Client, window time.Duration) *reader {
-	return &reader{c: c, window: window, loading: map[int64]*flight{}, listing: map[int64]*flight{}}
+	r := &reader{c: c, gauge: &gauge{}, listing: map[int64]*flight{}}
+	r.users = newBatcher(r.gauge, window, showManyLimit, r.showMany)
+	r.externalIDs = newBatcher(r.gauge, window, showManyLimit, r.showManyByExternalID)
+	return r
 }
 
 // LookupIdentity returns the user's identity with that id. It reads through
 // the cache and the batching reader, so a refresh of many identities costs
 // about one request per batch of concurrent reads, not one per identity.
 func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
-	defer c.reader.enter()()
+	defer c.reader.gauge.enter()()
 	for round := 0; round < lookupRounds; round++ {
 		identity, found, src := c.cache.lookup(userID, identityID)
 		if found {
@@ -120,96 +93,50 @@ func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (
 // batch, or through a list once show_many is known not to sideload them.
 func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 	r.mu.Lock()
-	if r.noSideload {
-		r.mu.Unlock()
+	noSideload := r.noSideload
+	r.mu.Unlock()
+	if noSideload {
 		return r.loadList(ctx, userID)
 	}
-	f, ok := r.loading[userID]
-	if !ok {
-		f = &flight{done: make(chan struct{})}
-		r.loading[userID] = f
-		b := r.next
-		if b == nil {
-			b = &batch{ctx: context.WithoutCancel(ctx), deadline: time.Now().Add(batchWindowsMax * r.window)}
-			b.timer = time.AfterFunc(r.quietPeriod(), func() { r.sendNext(b) })
-			r.next = b
-		} else if quiet := r.quietPeriod(); time.Until(b.deadline) > quiet {
-			b.timer.Reset(quiet)
-		}
-		b.users = append(b.users, userID)
-		b.flights = append(b.flights, f)
-	}
-	if b := r.next; b != nil && (!ok || slices.Contains(b.users, userID)) {
-		b.waiting++
-		if len(b.users) == showManyLimit || b.waiting >= max(r.busiest, fullHouseMin) {
-			r.next = nil
-			b.timer.Stop()
-			go r.send(b)
-		}
-	}
-	r.mu.Unlock()
-	return f.wait(ctx)
+	return r.users.get(ctx, userID)
 }
 
-// quietPeriod is how long the gathering batch waits for another read:
-// one window, and longer the more lookups run at once, since then the
-// others keep Terraform busy while some wait; r.mu is held.
-func (r *reader) quietPeriod() time.Duration {
-	return r.window * time.Duration(max(1, r.busiest/fullHouseMin))
+// showMany loads a batch of users with one show_many request and remembers
+// the users, for user lookups, and their identities, for identity lookups.
+func (r *reader) showMany(ctx context.Context, userIDs []int64) error {
+	_, err := r.sideload(ctx, userIDs)
+	return err
 }
 
-// enter counts a lookup under way, and returns its end.
-func (r *reader) enter() (leave func()) {
-	r.mu.Lock()
-	r.active++
-	r.busiest = max(r.busiest, r.active)
-	r.mu.Unlock()
-	return func() {
-		r.mu.Lock()
-		r.active--
-		r.mu.Unlock()
-	}
-}
-
-// sendNext sends b when its window closes, unless it has gone already.
-func (r *reader) sendNext(b *batch) {
-	r.mu.Lock()
-	if r.next != b {
-		r.mu.Unlock()
-		return
-	}
-	r.next = nil
-	r.mu.Unlock()
-	r.send(b)
-}
-
-// send reads a batch with one show_many request. The request is the
-// batch's, not any one reader's: a reader that gives up does not cancel it
-// for the others.
-func (r *reader) send(b *batch) {
-	versions := make([]uint64, len(b.users))
-	for i, userID := range b.users {
+// sideload is showMany, which also returns the identities by user (see
+// showManyByID).
+func (r *reader) sideload(ctx context.Context, userIDs []int64) (map[int64][]Identity, error) {
+	versions := make([]uint64, len(userIDs))
+	for i, userID := range userIDs {
 		versions[i] = r.c.cache.version(userID)
 	}
-	byUser, err := r.c.showManyIdentities(b.ctx, b.users)
-	if err == nil && byUser == nil {
-		err = errNoSideload
+	users, byUser, err := r.c.showManyByID(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	returned := make(map[int64]*User, len(users))
+	for i := range users {
+		returned[users[i].ID] = &users[i]
+	}
+	for i, userID := range userIDs {
+		r.c.cache.rememberUser(userID, versions[i], returned[userID])
+	}
+	if byUser == nil {
 		r.mu.Lock()
 		r.noSideload = true
 		r.mu.Unlock()
-		r.c.log.Debug(b.ctx, "Zendesk show_many does not sideload identities; listing users one by one", nil)
+		r.c.log.Debug(ctx, "Zendesk show_many does not sideload identities; listing users one by one", nil)
+		return nil, errNoSideload
 	}
-	if err == nil {
-		for i, userID := range b.users {
-			r.c.cache.remember(userID, versions[i], byUser[userID], sourceSideload)
-		}
+	for i, userID := range userIDs {
+		r.c.cache.remember(userID, versions[i], byUser[userID], sourceSideload)
 	}
-	r.mu.Lock()
-	for i, userID := range b.users {
-		delete(r.loading, userID)
-		b.flights[i].finish(err)
-	}
-	r.mu.Unlock()
+	return byUser, nil
 }
 
 // loadList reads the user's whole collection, once for all the lookups
@@ -232,47 +159,45 @@ func (r *reader) loadList(ctx context.Context, userID int64) error {
 	return f.wait(ctx)
 }
 
-func (f *flight) finish(err error) {
-	f.err = err
-	close(f.done)
-}
-
-func (f *flight) wait(ctx context.Context) error {
-	select {
-	case <-f.done:
-		return f.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// showManyIdentities reads users with their identities sideloaded, and
-// returns the identities by user; every user asked for has an entry, empty
-// for a user Zendesk does not know. It returns nil, nil when Zendesk sent
-// no identities sideload.
-func (c *Client) showManyIdentities(ctx context.Context, userIDs []int64) (map[int64][]Identity, error) {
+// showManyByID reads users with their identities sideloaded, and returns
+// the users and the identities by user; every user asked for has an entry,
+// empty for a user Zendesk does not know. The identities are nil when
+// Zendesk sent no identities sideload.
+//
+// It asks for deleted users too (include_deleted), so that a user lookup
+// reports a deleted user (active false) instead of not finding it. That
+// changes nothing for identity lookups: a deleted user has no identities,
+// and any that Zendesk would sideload for one are left out, so the
+// identity's own read decides whether it still exists, as for a user that
+// show_many leaves out.
+func (c *Client) showManyByID(ctx context.Context, userIDs []int64) ([]User, map[int64][]Identity, error) {
 	ids := make([]string, len(userIDs))
 	for i, id := range userIDs {
 		ids[i] = strconv.FormatInt(id, 10)
 	}
-	query := url.Values{"ids": {strings.Join(ids, ",")}, "include": {"identities"}}
+	query := url.Values{"ids": {strings.Join(ids, ",")}, "include": {"identities"}, "include_deleted": {"true"}}
 	var out struct {
+		Users      []User      `json:"users"`
 		Identities *[]Identity `json:"identities"`
 	}
 	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v2/users/show_many", query: query}, &out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out.Identities == nil {
-		return nil, nil
+		return out.Users, nil, nil
+	}
+	deleted := map[int64]bool{}
+	for _, u := range out.Users {
+		deleted[u.ID] = !u.Active
 	}
 	byUser := make(map[int64][]Identity, len(userIDs))
 	for _, id := range userIDs {
 		byUser[id] = nil
 	}
 	for _, identity := range *out.Identities {
-		if _, asked := byUser[identity.UserID]; asked {
+		if _, asked := byUser[identity.UserID]; asked && !deleted[identity.UserID] {
 			byUser[identity.UserID] = append(byUser[identity.UserID], identity)
 		}
 	}
-	return byUser, nil
+	return out.Users, byUser, nil
 }

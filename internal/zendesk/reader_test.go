@@ -3,6 +3,7 @@ package zendesk
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -239,13 +240,32 @@ func TestLookupIdentity_aCancelledReaderDoesNotCancelTheBatch(t *testing.T) {
 	t.Parallel()
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	a, b := fake.AddUser("A", "a@example.com"), fake.AddUser("B", "b@example.com")
-	c := readerClient(t, fake)
+	others := append(fake.Identities(b.ID), seedEmails(t, fake, b.ID, fullHouseMin-2)...)
+	// A window no test outlasts: the batch goes when it is full, that is
+	// when every lookup below waits on it, so B's lookups join the batch
+	// that A's cancelled lookup started.
+	c, err := New(Config{
+		URL:         fake.URL(),
+		Auth:        APIToken(zendesktest.DefaultEmail, zendesktest.DefaultAPIToken),
+		BatchWindow: time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := c.LookupIdentity(ctx, a.ID, fake.Identities(a.ID)[0].ID); err == nil {
 		t.Fatal("a cancelled lookup succeeded")
 	}
-	lookupAll(t, c, fake.Identities(b.ID))
+	lookupAll(t, c, others)
+
+	// One show_many served A and B, and B needed no read of its own: the
+	// batch was not sent with A's cancelled context.
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
+	r := fake.Requests()[0]
+	if q, _ := url.ParseQuery(r.RawQuery); r.Status != 200 || q.Get("ids") != fmt.Sprintf("%d,%d", a.ID, b.ID) {
+		t.Errorf("show_many?%s answered %d, want both users answered 200", r.RawQuery, r.Status)
+	}
 }
 
 func TestLookupIdentity_showManyFailureFallsBackToDirectReads(t *testing.T) {
@@ -256,3 +276,41 @@ func TestLookupIdentity_showManyFailureFallsBackToDirectReads(t *testing.T) {
 	lookupAll(t, readerClient(t, fake), fake.Identities(u.ID))
 	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteShow: 1})
 }
+
+// Each write forgets what the client read of the user: the next lookup
+// asks Zendesk again and sees the write, instead of what was read before.
+func TestLookupIdentity_everyWriteForgetsWhatWasRead(t *testing.T) {
+	t.Parallel()
+	for _, op := range operations {
+		if op.method == http.MethodGet {
+			continue
+		}
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			fake, userID, phoneID := retryFixture(t)
+			email := fake.Identities(userID)[0]
+			c := readerClient(t, fake)
+			ctx := context.Background()
+			if _, err := c.LookupIdentity(ctx, userID, email.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := op.call(c, userID, phoneID); err != nil {
+				t.Fatal(err)
+			}
+			fake.ResetRequests()
+
+			got, err := c.LookupIdentity(ctx, userID, email.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fake.TotalRequests() == 0 {
+				t.Errorf("after %s, the lookup was answered from what was read before it", op.name)
+			}
+			if want, _ := fake.Identity(email.ID); got.Primary != want.Primary || got.UpdatedAt != timestampOf(want.UpdatedAt) {
+				t.Errorf("after %s, lookup = %s, want the fake's %+v", op.name, describe(got), want)
+			}
+		})
+	}
+}
+
+func timestampOf(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -156,10 +156,10 @@ func parseRetryAfter(header string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// outcomeUnknown reports whether a request failed in a way that leaves open
+// OutcomeUnknown reports whether a request failed in a way that leaves open
 // whether Zendesk carried it out: no answer arrived, or a server error other
 // than 503 (which Zendesk uses for requests it did not process).
-func outcomeUnknown(err error) bool {
+func OutcomeUnknown(err error) bool {
 	if errors.Is(err, errNotSent) {
 		return false
 	}

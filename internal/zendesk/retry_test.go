@@ -169,8 +169,8 @@ func TestRetry_serverErrorsAndDropsAreRetriedForIdempotentRequests(t *testing.T)
 	}
 	for _, fault := range faults {
 		for _, op := range operations {
-			if op.method == http.MethodPost {
-				continue
+			if op.method == http.MethodPost || op.route == zendesktest.RouteRequestVerification {
+				continue // TestRetry_aVerificationEmailIsNeverSentTwice
 			}
 			name := fault.Kind.String()
 			if fault.Status != 0 {
@@ -202,6 +202,51 @@ func TestRetry_serverErrorsAndDropsAreRetriedForIdempotentRequests(t *testing.T)
 				}
 			})
 		}
+	}
+}
+
+// Each request_verification that gets through sends an email: it is sent
+// again only after an answer that says Zendesk did not process it, or when
+// no connection could be made.
+func TestRetry_aVerificationEmailIsNeverSentTwice(t *testing.T) {
+	t.Parallel()
+	rv := zendesktest.RouteRequestVerification
+	for _, tc := range []struct {
+		name       string
+		fault      zendesktest.Fault
+		wantEmails int
+		wantSent   int
+		wantErr    bool
+	}{
+		{"429", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusTooManyRequests, RetryAfter: 1}, 1, 2, false},
+		{"503", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 1}, 1, 2, false},
+		{"500 before sending", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusInternalServerError}, 0, 1, true},
+		{"500 after sending", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusInternalServerError}, 1, 1, true},
+		{"502 after sending", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusBadGateway}, 1, 1, true},
+		{"connection dropped after sending", zendesktest.Fault{Kind: zendesktest.FaultDropAfterCommit}, 1, 1, true},
+		{"connection dropped before sending", zendesktest.Fault{Kind: zendesktest.FaultDrop}, 0, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := zendesktest.NewTest(t, zendesktest.Options{})
+			user := fake.AddUser("Ada", "ada@example.org")
+			second, _ := fake.AddIdentity(zendesktest.Identity{UserID: user.ID, Type: "email", Value: "ada2@example.org"})
+			tc.fault.Route, tc.fault.Times = rv, 1
+			fake.AddFault(tc.fault)
+			c, _ := newTestClient(t, fake)
+
+			err := c.RequestVerification(context.Background(), user.ID, second.ID)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("RequestVerification = %v, want an error: %t", err, tc.wantErr)
+			}
+			if err != nil && !OutcomeUnknown(err) {
+				t.Errorf("OutcomeUnknown(%v) = false: the email may have gone", err)
+			}
+			wantRequests(t, fake, repeat(rv, tc.wantSent)...)
+			if n := fake.VerificationEmails(second.ID); n != tc.wantEmails {
+				t.Errorf("%d verification emails sent, want %d", n, tc.wantEmails)
+			}
+		})
 	}
 }
 

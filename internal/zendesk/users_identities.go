@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"sync"
@@ -105,10 +106,10 @@ func (c *Client) readUsers(ctx context.Context, users []int64) (results [][]Iden
 	return results, errs
 }
 
-// sideloadUsers reads the users' identities with one show_many request and
-// remembers them as a refresh's batch does. sideloaded is false when
-// Zendesk did not sideload them (now or earlier in the run) or show_many
-// failed: the users are listed then.
+// sideloadUsers reads the users' identities with one show_many request,
+// remembered as a refresh's batch is. sideloaded is false when Zendesk did
+// not sideload them (now or earlier in the run) or show_many failed: the
+// users are listed then.
 func (c *Client) sideloadUsers(ctx context.Context, users []int64) (byUser map[int64][]Identity, sideloaded bool) {
 	r := c.reader
 	r.mu.Lock()
@@ -117,24 +118,12 @@ func (c *Client) sideloadUsers(ctx context.Context, users []int64) (byUser map[i
 	if noSideload {
 		return nil, false
 	}
-	versions := make([]uint64, len(users))
-	for i, userID := range users {
-		versions[i] = c.cache.version(userID)
-	}
-	byUser, err := c.showManyIdentities(ctx, users)
-	switch {
-	case err != nil:
-		c.log.Debug(ctx, "Zendesk show_many failed; listing its users one by one", map[string]any{"users": len(users), "error": err.Error()})
+	byUser, err := r.sideload(ctx, users)
+	if err != nil {
+		if !errors.Is(err, errNoSideload) {
+			c.log.Debug(ctx, "Zendesk show_many failed; listing its users one by one", map[string]any{"users": len(users), "error": err.Error()})
+		}
 		return nil, false
-	case byUser == nil:
-		r.mu.Lock()
-		r.noSideload = true
-		r.mu.Unlock()
-		c.log.Debug(ctx, "Zendesk show_many does not sideload identities; listing users one by one", nil)
-		return nil, false
-	}
-	for i, userID := range users {
-		c.cache.remember(userID, versions[i], byUser[userID], sourceSideload)
 	}
 	return byUser, true
 }

@@ -27,6 +27,11 @@ const (
 	// FaultDropAfterCommit serves the request, then closes the connection
 	// without an answer.
 	FaultDropAfterCommit
+	// FaultRedirect answers Status (default 302 Found) with a Location
+	// header, without touching the store, as a moved host or a proxy in
+	// front of the account might. Location defaults to the request's own
+	// path and query on the same host over https.
+	FaultRedirect
 )
 
 // String names the kind as tests and logs show it.
@@ -42,6 +47,8 @@ func (k FaultKind) String() string {
 		return "drop"
 	case FaultDropAfterCommit:
 		return "drop_after_commit"
+	case FaultRedirect:
+		return "redirect"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -66,7 +73,8 @@ type Fault struct {
 
 	// Status, Body, ContentType and RetryAfter (seconds, sent as
 	// Retry-After when > 0) shape the answer of FaultStatus and
-	// FaultAfterCommit. An empty Body gets Zendesk's usual body for Status.
+	// FaultAfterCommit (and Status that of FaultRedirect). An empty Body
+	// gets Zendesk's usual body for Status.
 	Status      int
 	Body        string
 	ContentType string
@@ -74,6 +82,9 @@ type Fault struct {
 
 	// Delay is FaultLatency's delay.
 	Delay time.Duration
+
+	// Location is where FaultRedirect sends the client.
+	Location string
 }
 
 // faultRule is a Fault with its counters.
@@ -178,4 +189,19 @@ func defaultErrorReply(status int) reply {
 		text = "Error " + strconv.Itoa(status)
 	}
 	return errorReply(status, strings.ReplaceAll(text, " ", ""), text)
+}
+
+// redirect is the answer of a FaultRedirect to the request r.
+func (f Fault) redirect(r *http.Request) reply {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusFound
+	}
+	location := f.Location
+	if location == "" {
+		location = "https://" + strings.ToLower(r.Host) + r.URL.RequestURI()
+	}
+	rep := textReply(status, "You are being redirected to "+location+".")
+	rep.header.Set("Location", location)
+	return rep
 }

@@ -6,6 +6,12 @@ import "net/http"
 // the lock, and builds its answer from copies.
 
 func (s *Server) listIdentities(x *exchange) reply {
+	if s.opts.StrictTypeFilter {
+		if bad := undocumentedTypeFilter(x.r.URL.Query()); bad != "" {
+			return errorReply(http.StatusBadRequest, "InvalidValue",
+				"type[]: "+bad+" is not a valid filter value. Valid values: "+listFilterTypeNames())
+		}
+	}
 	s.mu.Lock()
 	list, err := s.store.identitiesOf(x.route.userID)
 	s.mu.Unlock()
@@ -63,6 +69,7 @@ func (s *Server) updateIdentity(x *exchange) reply {
 		Value:              req.Identity.Value,
 		Verified:           req.Identity.Verified,
 		VerificationMethod: req.Identity.VerificationMethod,
+		sendsVerification:  s.opts.VerificationEmailOnValueChange && !req.skipVerifyEmail(),
 	}
 	s.mu.Lock()
 	updated, err := s.store.updateIdentity(x.route.userID, x.route.identityID, patch)

@@ -42,6 +42,29 @@ func filterByType(list []Identity, q url.Values) []Identity {
 	return out
 }
 
+// undocumentedTypeFilter returns the first type filter value that Zendesk
+// does not document for the list, or "".
+func undocumentedTypeFilter(q url.Values) string {
+	for _, key := range []string{"type[]", "type"} {
+		for _, v := range q[key] {
+			if v != "" && !listFilterTypes[v] {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// listFilterTypeNames lists the documented filter values, sorted.
+func listFilterTypeNames() string {
+	names := make([]string, 0, len(listFilterTypes))
+	for t := range listFilterTypes {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
 // paginate renders a list page: cursor style when any page[...] parameter
 // is present, offset style otherwise. list is ordered by ID.
 func paginate(x *exchange, list []Identity) reply {
@@ -130,37 +153,58 @@ type offsetPageJSON struct {
 }
 
 func offsetPage(x *exchange, q url.Values, list []Identity) reply {
-	perPage := maxPageSize
+	page, perPage, bad := offsetWindow(q)
+	if bad != nil {
+		return *bad
+	}
+	start, end := offsetBounds(page, perPage, len(list))
+	out := offsetPageJSON{Identities: encodeIdentities(x.base, list[start:end]), Count: len(list)}
+	out.NextPage, out.PreviousPage = offsetLinks(x, q, page, perPage, len(list))
+	return jsonReply(http.StatusOK, out)
+}
+
+// offsetWindow reads the page and per_page parameters of offset
+// pagination, or returns the answer Zendesk gives for bad ones.
+func offsetWindow(q url.Values) (page, perPage int, bad *reply) {
+	perPage = maxPageSize
 	if q.Has("per_page") {
 		n, err := strconv.Atoi(q.Get("per_page"))
 		if err != nil || n < 1 {
-			return errorReply(http.StatusBadRequest, "InvalidPaginationParameter", "per_page must be a positive integer")
+			return 0, 0, new(errorReply(http.StatusBadRequest, "InvalidPaginationParameter", "per_page must be a positive integer"))
 		}
 		perPage = min(n, maxPageSize) // Zendesk caps silently
 	}
-	page := 1
+	page = 1
 	if q.Has("page") {
 		n, err := strconv.Atoi(q.Get("page"))
 		if err != nil || n < 1 {
-			return errorReply(http.StatusBadRequest, "InvalidPaginationParameter", "page must be a positive integer")
+			return 0, 0, new(errorReply(http.StatusBadRequest, "InvalidPaginationParameter", "page must be a positive integer"))
 		}
 		page = n
 	}
 	if page > offsetRecordLimit/perPage {
-		return errorReply(http.StatusBadRequest, "InvalidPaginationParameter",
-			"Offset pagination is limited to the first 10000 records. Use cursor pagination (page[size]) to go further.")
+		return 0, 0, new(errorReply(http.StatusBadRequest, "InvalidPaginationParameter",
+			"Offset pagination is limited to the first 10000 records. Use cursor pagination (page[size]) to go further."))
 	}
+	return page, perPage, nil
+}
 
+// offsetBounds is the slice of total records that the page shows.
+func offsetBounds(page, perPage, total int) (start, end int) {
 	offset := (page - 1) * perPage
-	start, end := min(offset, len(list)), min(offset+perPage, len(list))
-	out := offsetPageJSON{Identities: encodeIdentities(x.base, list[start:end]), Count: len(list)}
-	if offset+perPage < len(list) {
-		out.NextPage = pageLink(x, q, "page", strconv.Itoa(page+1))
+	return min(offset, total), min(offset+perPage, total)
+}
+
+// offsetLinks are the next_page and previous_page links of a page (nil when
+// there is none).
+func offsetLinks(x *exchange, q url.Values, page, perPage, total int) (next, previous *string) {
+	if page*perPage < total {
+		next = pageLink(x, q, "page", strconv.Itoa(page+1))
 	}
 	if page > 1 {
-		out.PreviousPage = pageLink(x, q, "page", strconv.Itoa(page-1))
+		previous = pageLink(x, q, "page", strconv.Itoa(page-1))
 	}
-	return jsonReply(http.StatusOK, out)
+	return next, previous
 }
 
 // pageLink is the absolute URL of another page: the same path and filters,

@@ -263,3 +263,20 @@ func TestOffsetPaginationLimits(t *testing.T) {
 	}
 	c.do(http.MethodGet, base+"?per_page=30&page=333", nil).want(t, http.StatusOK)
 }
+
+// TestPageLinksNameTheHostInLowerCase: links carry the server's own name,
+// whatever case the client typed it in.
+func TestPageLinksNameTheHostInLowerCase(t *testing.T) {
+	srv, c := newTestServer(t, Options{})
+	user, _ := seedMany(t, srv)
+	mixed := strings.Replace(srv.URL(), "127.0.0.1", "LocalHost", 1)
+	var page wireCursorPage
+	c.do(http.MethodGet, mixed+identitiesPath(user.ID)+"?page[size]=10", nil).want(t, http.StatusOK).decode(t, &page)
+	lower := strings.ToLower(mixed)
+	if page.Links.Next == nil || !strings.HasPrefix(*page.Links.Next, lower+"/") {
+		t.Errorf("links.next = %v, want it under %s", page.Links.Next, lower)
+	}
+	if got := page.Identities[0].URL; !strings.HasPrefix(got, lower+"/") {
+		t.Errorf("url = %q, want it under %s", got, lower)
+	}
+}

@@ -21,6 +21,8 @@ const (
 	RouteVerify              Route = "verify"
 	RouteRequestVerification Route = "request_verification"
 	RouteShowMany            Route = "show_many"
+	RouteShowUser            Route = "show_user"
+	RouteSearchUsers         Route = "search_users"
 	RouteOAuthTokens         Route = "oauth_tokens"
 	RouteUnknown             Route = "unknown"
 )
@@ -55,11 +57,8 @@ func parseRoute(method, path string) route {
 	if len(segs) < 2 || segs[0] != "users" {
 		return rt
 	}
-	if len(segs) == 2 && segs[1] == "show_many" {
-		if method == http.MethodGet {
-			rt.name = RouteShowMany
-		}
-		return rt
+	if len(segs) == 2 {
+		return userRoute(rt, method, segs[1])
 	}
 	if len(segs) < 3 || segs[2] != "identities" {
 		return rt
@@ -73,6 +72,25 @@ func parseRoute(method, path string) route {
 		}
 	}
 	rt.name = routeFor(method, segs)
+	return rt
+}
+
+// userRoute names the routes of users/{name}: show_many, search, and a
+// user by ID. Each is read only.
+func userRoute(rt route, method, name string) route {
+	if method != http.MethodGet {
+		return rt
+	}
+	switch name {
+	case "show_many":
+		rt.name = RouteShowMany
+	case "search":
+		rt.name = RouteSearchUsers
+	default:
+		if id, ok := parseID(name); ok {
+			rt.name, rt.userID = RouteShowUser, id
+		}
+	}
 	return rt
 }
 

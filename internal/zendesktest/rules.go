@@ -17,6 +17,12 @@ var (
 	channelTypes = map[string]bool{
 		"any_channel": true, "foreign": true, "sdk": true, "messaging": true, "microsoft": true,
 	}
+	// listFilterTypes are the values Zendesk documents for the list's
+	// type[] filter: not google.
+	listFilterTypes = map[string]bool{
+		"agent_forwarding": true, "any_channel": true, "email": true, "facebook": true, "foreign": true,
+		"messaging": true, "microsoft": true, "phone_number": true, "sdk": true, "twitter": true,
+	}
 	verificationMethods = map[string]bool{
 		"none": true, "low": true, "sso": true, "embed": true, "full": true,
 	}
@@ -30,6 +36,11 @@ var (
 // isEmailType reports whether values of type t are email addresses (and so
 // compared case-insensitively and unverified when changed).
 func isEmailType(t string) bool { return t == "email" || t == "google" }
+
+// getsVerificationEmail reports whether Zendesk emails identities of type t
+// a verification link: only email addresses, whose ownership the link
+// proves. A google identity is proven by signing in with Google.
+func getsVerificationEmail(t string) bool { return t == "email" }
 
 // isPhoneType reports whether values of type t are phone numbers.
 func isPhoneType(t string) bool { return t == "phone_number" || t == "agent_forwarding" }
@@ -109,6 +120,57 @@ func validPhone(v string) bool {
 		}
 	}
 	return digits >= 7 && digits <= 15
+}
+
+// phonePolicy is what the account does with the phone numbers it is sent
+// (Options.ValidatePhoneNumbers and Options.FormatPhoneNumbers).
+type phonePolicy struct {
+	validate bool
+	format   bool
+}
+
+// apply returns the number as the account stores it, or why it refuses it.
+// v has passed validateValue.
+func (p phonePolicy) apply(t, v string) (string, *ValidationError) {
+	if !isPhoneType(t) {
+		return v, nil
+	}
+	if p.validate && !isE164(v) {
+		return "", invalidValue(v, "is not a valid phone number: use the E.164 format, such as +15550100200")
+	}
+	if p.format {
+		return formatDirectLine(v), nil
+	}
+	return v, nil
+}
+
+// isE164 accepts "+", a first digit other than 0, and at most 15 digits in
+// all, with nothing between them.
+func isE164(v string) bool {
+	digits, ok := strings.CutPrefix(v, "+")
+	if !ok || len(digits) < 2 || len(digits) > 15 || digits[0] == '0' {
+		return false
+	}
+	return strings.Trim(digits, "0123456789") == ""
+}
+
+// formatDirectLine strips what separates the digits and, from a 10-digit
+// number without a country code, makes a North American one: "(555)
+// 010-0200" becomes "+15550100200".
+func formatDirectLine(v string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, v)
+	switch {
+	case strings.HasPrefix(v, "+"):
+		return "+" + digits
+	case len(digits) == 10:
+		return "+1" + digits
+	}
+	return digits
 }
 
 // valueKey identifies a value account-wide: Zendesk refuses a second identity

@@ -72,6 +72,9 @@ func (s *Server) depart(x *exchange, status int) {
 
 // serve answers a request and returns the status sent (0: none).
 func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
+	if s.isHostNotFound() {
+		return x.write(w, htmlNotFound())
+	}
 	if !x.route.api && x.route.name != RouteOAuthTokens {
 		return x.write(w, invalidEndpoint())
 	}
@@ -91,6 +94,8 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
 			return x.write(w, fault.reply())
 		case FaultDrop:
 			return drop(w)
+		case FaultRedirect:
+			return x.write(w, fault.redirect(x.r))
 		}
 	}
 	rep := s.dispatch(x)
@@ -147,6 +152,10 @@ func (s *Server) dispatch(x *exchange) reply {
 		return s.requestVerification(x)
 	case RouteShowMany:
 		return s.showManyUsers(x)
+	case RouteShowUser:
+		return s.showUser(x)
+	case RouteSearchUsers:
+		return s.searchUsers(x)
 	case RouteOAuthTokens:
 		return s.issueToken(x)
 	}
@@ -160,7 +169,7 @@ func (x *exchange) write(w http.ResponseWriter, rep reply) int {
 		h[k] = v
 	}
 	if x.rate != nil {
-		x.rate.writeHeaders(h, x.route.name == RouteList || x.route.name == RouteShowMany)
+		x.rate.writeHeaders(h, x.route.name == RouteList || x.route.name == RouteShowMany || x.route.name == RouteSearchUsers)
 	}
 	w.WriteHeader(rep.status)
 	if len(rep.body) > 0 {

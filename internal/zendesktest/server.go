@@ -23,6 +23,13 @@ type Options struct {
 	// accounts do): the provider must then call make_primary / verify itself.
 	IgnoreCreateFlags bool
 
+	// VerificationEmailOnValueChange makes an update that gives an email
+	// identity a new, unverified address send it a verification email, as a
+	// create does, unless the update carries skip_verify_email. Zendesk's
+	// identity docs say nothing of emails on update; its users API does send
+	// one when a user's email changes, and takes skip_verify_email there.
+	VerificationEmailOnValueChange bool
+
 	// RefusePrimaryDelete makes DELETE of a primary identity answer 422
 	// instead of promoting the next identity of that type.
 	RefusePrimaryDelete bool
@@ -34,6 +41,63 @@ type Options struct {
 	// OmitIdentitySideload drops the "identities" key from show_many answers
 	// entirely.
 	OmitIdentitySideload bool
+
+	// FormatPhoneNumbers makes the fake store phone numbers (phone_number
+	// and agent_forwarding) as Zendesk may format a direct line: spaces and
+	// punctuation stripped, and +1 added to a 10-digit North American
+	// number, so "555 010-0200" is stored as "+15550100200". Zendesk's docs
+	// do not say when it does this; off, values are stored as sent.
+	FormatPhoneNumbers bool
+
+	// ValidatePhoneNumbers is the account setting "Validate user phone
+	// numbers": a phone number that is not in E.164 format (+ and up to 15
+	// digits, nothing else) is refused with 422 RecordInvalid, with an
+	// InvalidValue detail on value. It is checked before FormatPhoneNumbers.
+	ValidatePhoneNumbers bool
+
+	// StrictTypeFilter makes the list endpoint answer 400 to a type[] value
+	// that Zendesk does not document for the filter (google, for one),
+	// instead of filtering by it. The body is the fake's guess:
+	// {"error":"InvalidValue","description":"..."}.
+	StrictTypeFilter bool
+
+	// HostNotFound makes the fake stand in for a host that serves no Zendesk
+	// account (a mistyped subdomain, a host-mapped domain that is not set
+	// up, a proxy): every request, /oauth/tokens included, is answered 404
+	// with an HTML page. SetHostNotFound changes it while the fake runs.
+	HostNotFound bool
+
+	// AllowDuplicateExternalIDs lets several active users share an external
+	// id. Zendesk's docs say an external id is unique in an account; older
+	// accounts or imports may still hold duplicates, which show_many then
+	// returns together.
+	AllowDuplicateExternalIDs bool
+
+	// DeletionClearsExternalID makes SoftDeleteUser clear the user's
+	// external id, so that no lookup by external id finds a deleted user. By
+	// default a deleted user keeps it; Zendesk's docs say neither.
+	DeletionClearsExternalID bool
+
+	// IgnoreIncludeDeleted makes show_many leave deleted users out even when
+	// asked for them with include_deleted=true, as an account or API version
+	// that does not know the parameter would.
+	IgnoreIncludeDeleted bool
+
+	// SearchExactMatches makes users/search return only users holding an
+	// email address equal to the one searched for. By default the search
+	// also returns near matches (addresses that contain it), as a search
+	// index that splits addresses into words may.
+	SearchExactMatches bool
+
+	// SearchOmitsIdentitySideload makes users/search ignore
+	// include=identities.
+	SearchOmitsIdentitySideload bool
+
+	// SearchIndexDelay is how long, by the fake's clock, a new user or email
+	// identity takes to reach the search index: users/search?query= does not
+	// find it before. Zendesk indexes asynchronously, typically within
+	// seconds to minutes; 0 indexes at once.
+	SearchIndexDelay time.Duration
 
 	// TokenLifetime, when set, overrides how long issued OAuth access tokens
 	// live (and the expires_in the fake reports), so tests can exercise
@@ -71,6 +135,8 @@ type Server struct {
 	limiter rateLimiter
 	faults  []*faultRule
 	log     []*Request
+	// hostNotFound starts as Options.HostNotFound (see SetHostNotFound).
+	hostNotFound bool
 }
 
 // New starts a fake listening on opts.Addr. It serves until Close.
@@ -91,8 +157,11 @@ func New(opts Options) (*Server, error) {
 		closing: make(chan struct{}),
 		creds:   newCredentials(),
 		limiter: rateLimiter{limit: opts.RateLimit, window: opts.RateLimitWindow},
+
+		hostNotFound: opts.HostNotFound,
 	}
 	s.store = newStore(s.now)
+	s.store.phones = phonePolicy{validate: opts.ValidatePhoneNumbers, format: opts.FormatPhoneNumbers}
 
 	// NewUnstartedServer binds its own 127.0.0.1:0 listener; swap in ours so
 	// Addr is honoured.

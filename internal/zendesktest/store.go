@@ -1,7 +1,9 @@
 package zendesktest
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -17,6 +19,8 @@ const (
 // its lock held.
 type store struct {
 	now func() time.Time
+	// phones is what the account does with the phone numbers it is sent.
+	phones phonePolicy
 
 	users      map[int64]*userRecord
 	identities map[int64]*Identity
@@ -27,14 +31,20 @@ type store struct {
 	nextUserID     int64
 	nextIdentityID int64
 
-	// verificationEmails counts the verification emails sent per identity.
-	verificationEmails map[int64]int
+	// verificationEmails is every verification email sent, oldest first.
+	verificationEmails []VerificationEmail
 }
 
 type userRecord struct {
-	id        int64
-	name      string
+	id         int64
+	name       string
+	externalID string
+	role       string
+	suspended  bool
+	// deleted users stay, inactive and without identities (see softDeleteUser).
+	deleted   bool
 	createdAt time.Time
+	updatedAt time.Time
 	// identityIDs is kept ascending: IDs only grow and removal preserves order.
 	identityIDs []int64
 }
@@ -43,8 +53,9 @@ type userRecord struct {
 type createOptions struct {
 	// allowChannelTypes lets the store seed messaging, sdk, ... identities.
 	allowChannelTypes bool
-	// sendsVerification counts a verification email when an email identity
-	// is created unverified (POST without skip_verify_email).
+	// sendsVerification sends a verification email when an identity of a
+	// type that gets one is created unverified (POST without
+	// skip_verify_email).
 	sendsVerification bool
 }
 
@@ -54,17 +65,20 @@ type identityPatch struct {
 	Value              *string
 	Verified           *bool
 	VerificationMethod *string
+	// sendsVerification sends a verification email when the update leaves
+	// a new address unverified (Options.VerificationEmailOnValueChange,
+	// without skip_verify_email).
+	sendsVerification bool
 }
 
 func newStore(now func() time.Time) *store {
 	return &store{
-		now:                now,
-		users:              map[int64]*userRecord{},
-		identities:         map[int64]*Identity{},
-		holders:            map[valueKey]int64{},
-		nextUserID:         firstUserID,
-		nextIdentityID:     firstIdentityID,
-		verificationEmails: map[int64]int{},
+		now:            now,
+		users:          map[int64]*userRecord{},
+		identities:     map[int64]*Identity{},
+		holders:        map[valueKey]int64{},
+		nextUserID:     firstUserID,
+		nextIdentityID: firstIdentityID,
 	}
 }
 
@@ -72,25 +86,87 @@ func newStore(now func() time.Time) *store {
 // serializes it.
 func (st *store) clock() time.Time { return st.now().UTC().Truncate(time.Second) }
 
-func (st *store) addUser(name string) *userRecord {
-	u := &userRecord{id: st.nextUserID, name: name, createdAt: st.clock()}
+// addUser creates a user from spec's name, external id, role and suspended
+// flag. An external id already held by an active user is refused unless
+// duplicates are allowed.
+func (st *store) addUser(spec User, allowDuplicateExternalIDs bool) (*userRecord, error) {
+	if spec.Role == "" {
+		spec.Role = "end-user"
+	}
+	if !userRoles[spec.Role] {
+		return nil, &ValidationError{Field: "role", Code: "InvalidValue",
+			Description: "Role: " + spec.Role + " is not included in the list"}
+	}
+	if spec.ExternalID != "" && !allowDuplicateExternalIDs && len(st.usersByExternalID(spec.ExternalID, false)) > 0 {
+		return nil, &ValidationError{Field: "external_id", Code: "DuplicateValue",
+			Description: "External: " + spec.ExternalID + " has already been taken"}
+	}
+	now := st.clock()
+	u := &userRecord{id: st.nextUserID, name: spec.Name, externalID: spec.ExternalID, role: spec.Role,
+		suspended: spec.Suspended, createdAt: now, updatedAt: now}
 	st.nextUserID++
 	st.users[u.id] = u
-	return u
+	return u, nil
 }
 
-// deleteUser removes a user and its identities, which frees their values.
-func (st *store) deleteUser(userID int64) {
+// liveUser returns a user that is not deleted: the identity endpoints know
+// no other.
+func (st *store) liveUser(userID int64) (*userRecord, bool) {
 	u, ok := st.users[userID]
-	if !ok {
-		return
+	return u, ok && !u.deleted
+}
+
+// usersByExternalID returns the users whose external id is id, compared
+// without regard to case as Zendesk does, ordered by ID; deleted users only
+// with includeDeleted.
+func (st *store) usersByExternalID(id string, includeDeleted bool) []*userRecord {
+	var out []*userRecord
+	for _, u := range st.users {
+		if u.externalID != "" && strings.EqualFold(u.externalID, id) && (includeDeleted || !u.deleted) {
+			out = append(out, u)
+		}
 	}
+	slices.SortFunc(out, func(a, b *userRecord) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// removeIdentities deletes every identity of the user, which frees their
+// values.
+func (st *store) removeIdentities(u *userRecord) {
 	for _, id := range u.identityIDs {
 		ident := st.identities[id]
 		delete(st.holders, keyOf(ident.Type, ident.Value))
 		delete(st.identities, id)
 	}
-	delete(st.users, userID)
+	u.identityIDs = nil
+}
+
+// deleteUser removes a user and its identities for good, as Zendesk's
+// permanent deletion does.
+func (st *store) deleteUser(userID int64) {
+	if u, ok := st.users[userID]; ok {
+		st.removeIdentities(u)
+		delete(st.users, userID)
+	}
+}
+
+// softDeleteUser deletes a user as Zendesk's Delete User does: the user
+// stays, inactive, with its name. Its identities are removed, so their
+// values can be used again (a guess: Zendesk lets a new user sign up with a
+// deleted user's address, and the docs say deletion removes the user's
+// associated records). It keeps its external id unless clearExternalID (a
+// guess either way: the docs do not say).
+func (st *store) softDeleteUser(userID int64, clearExternalID bool) {
+	u, ok := st.users[userID]
+	if !ok || u.deleted {
+		return
+	}
+	st.removeIdentities(u)
+	u.deleted = true
+	if clearExternalID {
+		u.externalID = ""
+	}
+	u.updatedAt = st.clock()
 }
 
 // userEmail is a user's primary email address, as Zendesk shows it on the
@@ -105,12 +181,13 @@ func (st *store) userEmail(u *userRecord) string {
 }
 
 func (st *store) userOf(u *userRecord) User {
-	return User{ID: u.id, Name: u.name, Email: st.userEmail(u)}
+	return User{ID: u.id, Name: u.name, Email: st.userEmail(u), ExternalID: u.externalID, Role: u.role,
+		Active: !u.deleted, Suspended: u.suspended, CreatedAt: u.createdAt, UpdatedAt: u.updatedAt}
 }
 
 // identitiesOf returns copies of a user's identities, ordered by ID.
 func (st *store) identitiesOf(userID int64) ([]Identity, error) {
-	u, ok := st.users[userID]
+	u, ok := st.liveUser(userID)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -122,9 +199,10 @@ func (st *store) identitiesOf(userID int64) ([]Identity, error) {
 }
 
 // lookup finds an identity through its user, as the API's nested paths do:
-// an identity of another user is as unknown as a missing one.
+// an identity of another user is as unknown as a missing one. A deleted
+// user's paths answer 404 (a guess: its identities are gone).
 func (st *store) lookup(userID, identityID int64) (*Identity, error) {
-	if _, ok := st.users[userID]; !ok {
+	if _, ok := st.liveUser(userID); !ok {
 		return nil, ErrNotFound
 	}
 	ident, ok := st.identities[identityID]
@@ -165,7 +243,7 @@ func (st *store) checkUnique(t, v string, self int64) *ValidationError {
 // wanted type, value and flags; IDs and timestamps are filled in (timestamps
 // only when spec leaves them zero).
 func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, error) {
-	u, ok := st.users[spec.UserID]
+	u, ok := st.liveUser(spec.UserID)
 	if !ok {
 		return Identity{}, ErrNotFound
 	}
@@ -175,6 +253,11 @@ func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, er
 	if err := validateValue(spec.Type, spec.Value); err != nil {
 		return Identity{}, err
 	}
+	value, refused := st.phones.apply(spec.Type, spec.Value)
+	if refused != nil {
+		return Identity{}, refused
+	}
+	spec.Value = value
 	if err := st.checkUnique(spec.Type, spec.Value, 0); err != nil {
 		return Identity{}, err
 	}
@@ -228,8 +311,8 @@ func (st *store) createIdentity(spec Identity, opts createOptions) (Identity, er
 	st.identities[ident.ID] = &ident
 	st.holders[keyOf(ident.Type, ident.Value)] = ident.ID
 	u.identityIDs = append(u.identityIDs, ident.ID)
-	if opts.sendsVerification && ident.Type == "email" && !ident.Verified {
-		st.verificationEmails[ident.ID]++
+	if opts.sendsVerification && !ident.Verified {
+		st.sendVerificationEmail(&ident, EmailOnCreate)
 	}
 	return ident.clone(), nil
 }
@@ -246,12 +329,19 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	if err != nil {
 		return Identity{}, err
 	}
-	valueChanges := p.Value != nil && *p.Value != ident.Value
-	if valueChanges {
+	value := ident.Value
+	if p.Value != nil && *p.Value != ident.Value {
 		if err := validateValue(ident.Type, *p.Value); err != nil {
 			return Identity{}, err
 		}
-		if err := st.checkUnique(ident.Type, *p.Value, ident.ID); err != nil {
+		var refused *ValidationError
+		if value, refused = st.phones.apply(ident.Type, *p.Value); refused != nil {
+			return Identity{}, refused
+		}
+	}
+	valueChanges := value != ident.Value
+	if valueChanges {
+		if err := st.checkUnique(ident.Type, value, ident.ID); err != nil {
 			return Identity{}, err
 		}
 	}
@@ -263,7 +353,7 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	before := ident.clone()
 	if valueChanges {
 		delete(st.holders, keyOf(ident.Type, ident.Value))
-		ident.Value = *p.Value
+		ident.Value = value
 		st.holders[keyOf(ident.Type, ident.Value)] = ident.ID
 		ident.DeliverableState = deliverableState(ident.Type, ident.Value)
 		ident.UndeliverableCount = 0
@@ -294,6 +384,9 @@ func (st *store) updateIdentity(userID, identityID int64, p identityPatch) (Iden
 	}
 	if !sameState(&before, ident) {
 		ident.UpdatedAt = now
+	}
+	if valueChanges && p.sendsVerification && !ident.Verified {
+		st.sendVerificationEmail(ident, EmailOnValueChange)
 	}
 	return ident.clone(), nil
 }
@@ -392,7 +485,19 @@ func (st *store) requestVerification(userID, identityID int64) error {
 		return err
 	}
 	if !ident.Verified {
-		st.verificationEmails[ident.ID]++
+		st.sendVerificationEmail(ident, EmailOnRequest)
 	}
 	return nil
+}
+
+// sendVerificationEmail records an email to the identity's address. Only
+// email addresses get one: the link proves ownership of the address, and
+// other types have no address to send it to.
+func (st *store) sendVerificationEmail(ident *Identity, trigger EmailTrigger) {
+	if !getsVerificationEmail(ident.Type) {
+		return
+	}
+	st.verificationEmails = append(st.verificationEmails, VerificationEmail{
+		IdentityID: ident.ID, UserID: ident.UserID, Address: ident.Value, Trigger: trigger,
+	})
 }

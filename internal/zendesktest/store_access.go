@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -9,14 +10,24 @@ import (
 // and CheckDestroy. They bypass HTTP, authentication, faults, the rate limit
 // and the request log, but apply the same rules as the API.
 
-// AddUser creates a user. A non-empty email also creates the user's primary,
-// verified email identity, as Zendesk does when a user is created with an
-// email. It panics if that email is invalid or already taken, since that is a
-// mistake in the test's own setup.
-func (s *Server) AddUser(name, email string) User {
+// AddUser creates a user, an end-user unless an option says otherwise. A
+// non-empty email also creates the user's primary, verified email identity,
+// as Zendesk does when a user is created with an email. It panics if that
+// email is invalid or already taken, or an option is refused (an unknown
+// role, an external id another active user holds while
+// Options.AllowDuplicateExternalIDs is off), since that is a mistake in the
+// test's own setup.
+func (s *Server) AddUser(name, email string, opts ...UserOption) User {
+	spec := User{Name: name}
+	for _, opt := range opts {
+		opt(&spec)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.store.addUser(name)
+	u, err := s.store.addUser(spec, s.opts.AllowDuplicateExternalIDs)
+	if err != nil {
+		panic(fmt.Sprintf("zendesktest: AddUser(%q, %q): %v", name, email, err))
+	}
 	if email != "" {
 		now := s.store.clock()
 		_, err := s.store.createIdentity(Identity{
@@ -31,16 +42,29 @@ func (s *Server) AddUser(name, email string) User {
 	return s.store.userOf(u)
 }
 
-// DeleteUser removes a user and its identities; afterwards every path under
-// the user answers 404. Unknown IDs are ignored.
+// DeleteUser removes a user and its identities for good, as Zendesk's
+// permanent deletion does: afterwards every path under the user answers 404
+// and show_many never returns it. Unknown IDs are ignored.
 func (s *Server) DeleteUser(userID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.deleteUser(userID)
 }
 
+// SoftDeleteUser deletes a user as Zendesk's Delete User does: the user
+// stays, with Active false, its name, its external id (unless
+// Options.DeletionClearsExternalID) and no identities (their values become
+// free). show_many returns it only with
+// include_deleted=true, GET /users/{id} shows it, search does not find it,
+// and the paths of its identities answer 404. Unknown IDs are ignored.
+func (s *Server) SoftDeleteUser(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store.softDeleteUser(userID, s.opts.DeletionClearsExternalID)
+}
+
 // User returns a user as it is now (its Email follows its primary email
-// identity).
+// identity), deleted or not.
 func (s *Server) User(userID int64) (User, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -51,7 +75,7 @@ func (s *Server) User(userID int64) (User, bool) {
 	return s.store.userOf(u), true
 }
 
-// Users returns every user, ordered by ID.
+// Users returns every user, deleted ones included, ordered by ID.
 func (s *Server) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -163,9 +187,25 @@ func (s *Server) SetVerified(id int64, verified bool) error {
 
 // VerificationEmails is how many verification emails the identity was sent:
 // by request_verification while unverified, or on creation of an unverified
-// email identity without skip_verify_email. ResetRequests does not clear it.
+// email identity without skip_verify_email. Only email identities get them.
+// ResetRequests does not clear it.
 func (s *Server) VerificationEmails(identityID int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store.verificationEmails[identityID]
+	n := 0
+	for _, e := range s.store.verificationEmails {
+		if e.IdentityID == identityID {
+			n++
+		}
+	}
+	return n
+}
+
+// SentVerificationEmails returns every verification email the fake sent,
+// oldest first, with the address each went to. ResetRequests does not clear
+// it.
+func (s *Server) SentVerificationEmails() []VerificationEmail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.store.verificationEmails)
 }

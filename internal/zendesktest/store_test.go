@@ -10,7 +10,8 @@ import (
 func TestAddUser(t *testing.T) {
 	srv, _ := newTestServer(t, Options{})
 	ana := srv.AddUser("Ana Lima", "ana@example.com")
-	if ana != (User{ID: 1001, Name: "Ana Lima", Email: "ana@example.com"}) {
+	if ana.ID != 1001 || ana.Name != "Ana Lima" || ana.Email != "ana@example.com" || ana.ExternalID != "" ||
+		ana.Role != "end-user" || !ana.Active || ana.Suspended || ana.CreatedAt.IsZero() || !ana.UpdatedAt.Equal(ana.CreatedAt) {
 		t.Errorf("AddUser = %+v", ana)
 	}
 	list := srv.Identities(ana.ID)

@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -153,5 +154,65 @@ func TestVerificationEmails(t *testing.T) {
 	c.do(http.MethodPut, identityPath(user.ID, primary.ID)+"/request_verification", nil).want(t, http.StatusOK)
 	if got := srv.VerificationEmails(primary.ID); got != 0 {
 		t.Errorf("a verified identity was sent %d emails", got)
+	}
+	// A handle or a number has no address to send a link to.
+	for _, typ := range []string{"twitter", "phone_number", "google"} {
+		ident := c.createIdentity(user.ID, map[string]any{"type": typ, "value": map[string]string{
+			"twitter": "ana_l", "phone_number": "+15550100900", "google": "ana.l@gmail.com"}[typ]})
+		c.do(http.MethodPut, identityPath(user.ID, ident.ID)+"/request_verification", nil).want(t, http.StatusOK)
+		if got := srv.VerificationEmails(ident.ID); got != 0 {
+			t.Errorf("a %s identity was sent %d verification emails", typ, got)
+		}
+	}
+
+	// The log says where each email went and why, after a change of address
+	// too.
+	c.do(http.MethodPut, identityPath(user.ID, outside.ID), identityBody(map[string]any{"value": "d2@example.com"})).want(t, http.StatusOK)
+	c.do(http.MethodPut, rv, nil).want(t, http.StatusOK)
+	var sent []VerificationEmail
+	for _, e := range srv.SentVerificationEmails() {
+		if e.IdentityID == outside.ID {
+			sent = append(sent, e)
+		}
+	}
+	want := []VerificationEmail{
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d@example.com", Trigger: EmailOnRequest},
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d@example.com", Trigger: EmailOnRequest},
+		{IdentityID: outside.ID, UserID: user.ID, Address: "d2@example.com", Trigger: EmailOnRequest},
+	}
+	if !slices.Equal(sent, want) {
+		t.Errorf("emails of identity %d = %+v, want %+v", outside.ID, sent, want)
+	}
+	if first := srv.SentVerificationEmails()[0]; first.Address != "a@example.com" || first.Trigger != EmailOnCreate {
+		t.Errorf("first email = %+v, want the create's to a@example.com", first)
+	}
+}
+
+func TestVerificationEmailOnValueChange(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		attrs map[string]any
+		want  int
+	}{
+		{"off", Options{}, map[string]any{"value": "a2@example.com"}, 0},
+		{"on", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com"}, 1},
+		{"on, skip_verify_email", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com", "skip_verify_email": true}, 0},
+		{"on, verified in the same request", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a2@example.com", "verified": true}, 0},
+		{"on, same address", Options{VerificationEmailOnValueChange: true}, map[string]any{"value": "a1@example.com"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := newTestServer(t, tc.opts)
+			user := srv.AddUser("Ana Lima", "ana@example.com")
+			ident := c.createIdentity(user.ID, map[string]any{"type": "email", "value": "a1@example.com", "skip_verify_email": true})
+			c.do(http.MethodPut, identityPath(user.ID, ident.ID), identityBody(tc.attrs)).want(t, http.StatusOK)
+			sent := srv.SentVerificationEmails()
+			if len(sent) != tc.want {
+				t.Fatalf("emails = %+v, want %d", sent, tc.want)
+			}
+			if tc.want == 1 && (sent[0].Address != "a2@example.com" || sent[0].Trigger != EmailOnValueChange) {
+				t.Errorf("email = %+v, want one to a2@example.com for the change of value", sent[0])
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package zendesktest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -34,16 +35,27 @@ type identitiesEnvelope struct {
 	Identities []identityJSON `json:"identities"`
 }
 
+// userJSON is a user with the attributes every role's user object carries;
+// the ones the fake does not model have Zendesk's values for a new user.
 type userJSON struct {
-	ID        int64   `json:"id"`
-	URL       string  `json:"url"`
-	Name      string  `json:"name"`
-	Email     *string `json:"email"`
-	Role      string  `json:"role"`
-	Active    bool    `json:"active"`
-	Verified  bool    `json:"verified"`
-	CreatedAt string  `json:"created_at"`
-	UpdatedAt string  `json:"updated_at"`
+	ID             int64    `json:"id"`
+	URL            string   `json:"url"`
+	Name           string   `json:"name"`
+	Email          *string  `json:"email"`
+	ExternalID     *string  `json:"external_id"`
+	Role           string   `json:"role"`
+	Active         bool     `json:"active"`
+	Suspended      bool     `json:"suspended"`
+	Verified       bool     `json:"verified"`
+	Alias          *string  `json:"alias"`
+	Phone          *string  `json:"phone"`
+	OrganizationID *int64   `json:"organization_id"`
+	Locale         string   `json:"locale"`
+	TimeZone       string   `json:"time_zone"`
+	Tags           []string `json:"tags"`
+	LastLoginAt    *string  `json:"last_login_at"`
+	CreatedAt      string   `json:"created_at"`
+	UpdatedAt      string   `json:"updated_at"`
 }
 
 // timestamp is Zendesk's time format: RFC 3339, UTC, whole seconds.
@@ -57,13 +69,14 @@ func optional(s string) *string {
 }
 
 // baseURL is where the client reached the fake, so URLs in answers point
-// back to the same host and port.
+// back to the same host and port. The host is written in lower case, as a
+// server names itself whatever case the client typed its name in.
 func baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	return scheme + "://" + strings.ToLower(r.Host)
 }
 
 func identityURL(base string, userID, identityID int64) string {
@@ -101,14 +114,19 @@ func encodeIdentities(base string, list []Identity) []identityJSON {
 
 func encodeUser(base string, u *userRecord, email string) userJSON {
 	return userJSON{
-		ID:        u.id,
-		URL:       fmt.Sprintf("%s/api/v2/users/%d.json", base, u.id),
-		Name:      u.name,
-		Email:     optional(email),
-		Role:      "end-user",
-		Active:    true,
-		Verified:  email != "",
-		CreatedAt: timestamp(u.createdAt),
-		UpdatedAt: timestamp(u.createdAt),
+		ID:         u.id,
+		URL:        fmt.Sprintf("%s/api/v2/users/%d.json", base, u.id),
+		Name:       u.name,
+		Email:      optional(email),
+		ExternalID: optional(u.externalID),
+		Role:       u.role,
+		Active:     !u.deleted,
+		Suspended:  u.suspended,
+		Verified:   email != "",
+		Locale:     "en-US",
+		TimeZone:   "UTC",
+		Tags:       []string{},
+		CreatedAt:  timestamp(u.createdAt),
+		UpdatedAt:  timestamp(u.updatedAt),
 	}
 }

@@ -12,7 +12,7 @@ resource "zendesk_user_identity" "work_email" {
 resource "zendesk_user_identity" "phone" {
   user_id  = 1001
   type     = "phone_number"
-  value    = "+1 555-010-2001"
+  value    = "+15550102001"
   verified = true
 }
 

@@ -15,8 +15,9 @@
 // and serves until SIGINT or SIGTERM. "ready" comes last, so a script can
 // wait for it. Users get IDs from 1001 and identities from 50001, in creation
 // order, so a demo can rely on them: the default seed is Ana Lima (1001),
-// Ben Okafor (1002, who also has a phone number and a messaging identity) and
-// Chloé Martin (1003); -users N adds "User 1" <user1@example.com> and so on.
+// Ben Okafor (1002, external id emp-2042, who also has a phone number and a
+// messaging identity) and Chloé Martin (1003, an agent); -users N adds
+// "User 1" <user1@example.com> and so on.
 //
 // Flags:
 //

@@ -138,6 +138,17 @@ func TestRunAnnouncesAndServes(t *testing.T) {
 		t.Errorf("Ben's identities = %+v", body.Identities)
 	}
 
+	var ben struct {
+		Users []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"users"`
+	}
+	resp = f.get(t, "/api/v2/users/show_many?external_ids="+benExternalID)
+	if err := json.NewDecoder(resp.Body).Decode(&ben); err != nil || len(ben.Users) != 1 || ben.Users[0].ID != 1002 {
+		t.Errorf("users with external id %s: %+v, %v", benExternalID, ben.Users, err)
+	}
+
 	if err := f.stop(); err != nil {
 		t.Errorf("run returned %v after cancel", err)
 	}
