@@ -148,6 +148,9 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddError("Invalid identity id in state", fmt.Sprintf("id %q is not a Zendesk identity id: %s", state.ID.ValueString(), err))
 		return
 	}
+	// Also when the identity turns out to be gone: the framework wants one
+	// even then, and Terraform before 1.12 sends none to keep.
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 	identity, err := r.data.client.LookupIdentity(ctx, userID, identityID)
 	if zendesk.IsNotFound(err) {
 		// Zendesk says it is gone, or its user is: plan to create it again.
@@ -161,7 +164,6 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state.withAPI(*identity))...)
-	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 	// The state now holds Zendesk's flags: none is recorded as planned only.
 	pending, diags := loadPending(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)

@@ -70,6 +70,33 @@ func TestProtocol_readSetsTheIdentity(t *testing.T) {
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
 }
 
+// An identity removed outside Terraform leaves the state, with no error:
+// also from a state that holds no identity yet.
+func TestProtocol_readOfAGoneIdentity(t *testing.T) {
+	t.Parallel()
+	e := newProtocolEnv(t, zendesktest.Options{})
+	ana := e.fake.AddUser("Ana Lima", "ana@example.com")
+	gone, err := e.fake.AddIdentity(zendesktest.Identity{UserID: ana.ID, Type: "twitter", Value: "analima"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.RemoveIdentity(gone.ID)
+	for _, current := range []*tfprotov6.ResourceIdentityData{nil, e.identityData(ana.ID, gone.ID)} {
+		resp, err := e.server.ReadResource(e.ctx, &tfprotov6.ReadResourceRequest{
+			TypeName:        "zendesk_user_identity",
+			CurrentState:    e.dynamic(e.resourceType(), stateOf(gone)),
+			CurrentIdentity: current,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		requireNoErrors(t, "ReadResource", resp.Diagnostics)
+		if state := e.decode(e.resourceType(), resp.NewState); state != nil {
+			t.Errorf("the state still holds the identity: %v", state)
+		}
+	}
+}
+
 func TestProtocol_importByIdentity(t *testing.T) {
 	t.Parallel()
 	e := newProtocolEnv(t, zendesktest.Options{})
