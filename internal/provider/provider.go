@@ -1,5 +1,6 @@
 // Package provider is the Terraform side of the Zendesk provider: the
-// provider configuration, the zendesk_user_identity resource and the
+// provider configuration, the zendesk_user_identity resource with its
+// resource identity, list resource and verification action, and the
 // zendesk_user_identities data source.
 package provider
 
@@ -11,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +25,11 @@ import (
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
 )
 
-var _ provider.Provider = (*zendeskProvider)(nil)
+var (
+	_ provider.Provider                  = (*zendeskProvider)(nil)
+	_ provider.ProviderWithListResources = (*zendeskProvider)(nil)
+	_ provider.ProviderWithActions       = (*zendeskProvider)(nil)
+)
 
 // zendeskProvider is the provider "zendesk".
 type zendeskProvider struct {
@@ -166,6 +173,8 @@ func (p *zendeskProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: client, locks: newUserLocks()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource {
@@ -174,6 +183,16 @@ func (p *zendeskProvider) Resources(context.Context) []func() resource.Resource 
 
 func (p *zendeskProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newUserIdentitiesDataSource, newUserDataSource}
+}
+
+// ListResources are served to Terraform 1.14 and later (terraform query).
+func (p *zendeskProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newUserIdentityListResource}
+}
+
+// Actions are served to Terraform 1.14 and later.
+func (p *zendeskProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newRequestVerificationAction}
 }
 
 // providerModel is the provider block.

@@ -253,8 +253,10 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 				t.Fatalf("reading the trace log: %v", err)
 			}
 			trace := string(raw)
+			if !strings.Contains(trace, "Terraform version") && !strings.Contains(trace, "OpenTofu version") {
+				t.Errorf("the trace log (%d bytes) holds nothing of Terraform's (or OpenTofu's) own log", len(trace))
+			}
 			for _, want := range []string{
-				"Terraform version",            // Terraform's own log
 				"Zendesk request",              // the provider's requests
 				"Zendesk asked to retry later", // the 503
 				"DuplicateValue",               // the error

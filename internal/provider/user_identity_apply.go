@@ -47,6 +47,7 @@ func (r *userIdentityResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	state := plan.withAPI(*identity)
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 	// Zendesk emails a new, unverified address by itself unless asked not
 	// to: that email is the one request_verification asks for.
 	pending := pendingSteps{VerificationEmail: config.RequestVerification.ValueBool() && create.SkipVerifyEmail}
@@ -85,6 +86,7 @@ func (r *userIdentityResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	defer r.data.locks.lock(userID)()
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, prior)...)
 
 	// The behaviour flags and the spelling of the value are Terraform's
 	// own: they change without a request.

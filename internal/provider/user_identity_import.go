@@ -52,17 +52,17 @@ func parseImportID(raw string) (importID, error) {
 	return importID{userID: userID, identityType: parts[1], value: parts[2]}, nil
 }
 
-// ImportState finds the identity, by id or by type and value, and records
-// it. The read that Terraform does next is answered from what this found,
-// at no request.
+// ImportState finds the identity, by id (from the import ID or the resource
+// identity) or by type and value, and records it. The read that Terraform
+// does next is answered from what this found, at no request.
 func (r *userIdentityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+".\n\n"+importFormats)
+	id, diags := importTarget(ctx, req)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	client := r.data.client
 	var identity *zendesk.Identity
+	var err error
 	if id.identityID != 0 {
 		identity, err = client.LookupIdentity(ctx, id.userID, id.identityID)
 		if zendesk.IsNotFound(err) {
@@ -96,5 +96,7 @@ func (r *userIdentityResource) ImportState(ctx context.Context, req resource.Imp
 	if id.value != "" {
 		seed.Value = types.StringValue(id.value)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, seed.withAPI(*identity))...)
+	imported := seed.withAPI(*identity)
+	resp.Diagnostics.Append(resp.State.Set(ctx, imported)...)
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, imported)...)
 }

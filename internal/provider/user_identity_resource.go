@@ -94,7 +94,8 @@ func (r *userIdentityResource) Schema(_ context.Context, _ resource.SchemaReques
 					"verified: after the identity is created and after each change of `value` (never on a re-apply without such a change). " +
 					"A create without `skip_verify_email = true` already makes Zendesk send it, so the provider asks for none; when asking " +
 					"fails, the next apply asks again, unless Zendesk may have sent it. For `email` identities only: Zendesk sends no " +
-					"verification email to the other types, and the plan fails.",
+					"verification email to the other types, and the plan fails. With Terraform 1.14 or later, the " +
+					"`zendesk_user_identity_request_verification` action sends one on demand.",
 				Optional: true,
 			},
 			"verification_method": schema.StringAttribute{
@@ -147,6 +148,9 @@ func (r *userIdentityResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddError("Invalid identity id in state", fmt.Sprintf("id %q is not a Zendesk identity id: %s", state.ID.ValueString(), err))
 		return
 	}
+	// Also when the identity turns out to be gone: the framework wants one
+	// even then, and Terraform before 1.12 sends none to keep.
+	resp.Diagnostics.Append(setResourceIdentity(ctx, resp.Identity, state)...)
 	identity, err := r.data.client.LookupIdentity(ctx, userID, identityID)
 	if zendesk.IsNotFound(err) {
 		// Zendesk says it is gone, or its user is: plan to create it again.

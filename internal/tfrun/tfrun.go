@@ -6,7 +6,9 @@ package tfrun
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,10 +19,12 @@ import (
 // ProviderSource is the provider's registry address.
 const ProviderSource = "registry.terraform.io/tfzendesk/zendesk"
 
-// requiredProviders names the provider for configurations in a workspace.
+// requiredProviders names the provider for configurations in a workspace,
+// by its full address: OpenTofu's default registry host is another, and the
+// dev_overrides entry must match what the configuration names.
 const requiredProviders = `terraform {
   required_providers {
-    zendesk = { source = "tfzendesk/zendesk" }
+    zendesk = { source = "registry.terraform.io/tfzendesk/zendesk" }
   }
 }
 `
@@ -110,10 +114,11 @@ func NewWorkspace(providerDir string, env map[string]string, files map[string][]
 	return ws, nil
 }
 
-// Command returns a terraform command to run in the workspace, with its
-// output collected in out.
+// Command returns a command of the Terraform the acceptance tests use (see
+// AcceptanceTerraform) to run in the workspace, with its output collected
+// in out.
 func (ws *Workspace) Command(ctx context.Context, out *bytes.Buffer, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd := exec.CommandContext(ctx, AcceptanceTerraform(), args...)
 	cmd.Dir, cmd.Env = ws.Dir, ws.env
 	cmd.Stdout, cmd.Stderr = out, out
 	return cmd
@@ -147,4 +152,33 @@ func Tail(s string) string {
 		return "…" + s[len(s)-keep:]
 	}
 	return s
+}
+
+// AcceptanceTerraform is the terraform binary the acceptance tests run:
+// TF_ACC_TERRAFORM_PATH, or terraform on PATH.
+func AcceptanceTerraform() string {
+	return cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
+}
+
+// Version returns the version of a terraform (or tofu) binary, such as
+// "1.15.9", with its major and minor numbers.
+func Version(ctx context.Context, bin string) (version string, major, minor int, err error) {
+	out, err := exec.CommandContext(ctx, bin, "version", "-json").Output()
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("%s version: %w", bin, err)
+	}
+	// Warnings about the CLI configuration may come first.
+	if i := bytes.IndexByte(out, '{'); i > 0 {
+		out = out[i:]
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", 0, 0, fmt.Errorf("%s version -json: %w", bin, err)
+	}
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		return "", 0, 0, fmt.Errorf("%s version %q: %w", bin, v.Version, err)
+	}
+	return v.Version, major, minor, nil
 }

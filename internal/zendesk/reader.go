@@ -104,13 +104,20 @@ func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 // showMany loads a batch of users with one show_many request and remembers
 // the users, for user lookups, and their identities, for identity lookups.
 func (r *reader) showMany(ctx context.Context, userIDs []int64) error {
+	_, err := r.sideload(ctx, userIDs)
+	return err
+}
+
+// sideload is showMany, which also returns the identities by user (see
+// showManyByID).
+func (r *reader) sideload(ctx context.Context, userIDs []int64) (map[int64][]Identity, error) {
 	versions := make([]uint64, len(userIDs))
 	for i, userID := range userIDs {
 		versions[i] = r.c.cache.version(userID)
 	}
 	users, byUser, err := r.c.showManyByID(ctx, userIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	returned := make(map[int64]*User, len(users))
 	for i := range users {
@@ -124,12 +131,12 @@ func (r *reader) showMany(ctx context.Context, userIDs []int64) error {
 		r.noSideload = true
 		r.mu.Unlock()
 		r.c.log.Debug(ctx, "Zendesk show_many does not sideload identities; listing users one by one", nil)
-		return errNoSideload
+		return nil, errNoSideload
 	}
 	for i, userID := range userIDs {
 		r.c.cache.remember(userID, versions[i], byUser[userID], sourceSideload)
 	}
-	return nil
+	return byUser, nil
 }
 
 // loadList reads the user's whole collection, once for all the lookups
