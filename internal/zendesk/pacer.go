@@ -81,7 +81,7 @@ type pacer struct {
 	remaining int
 	// inFlight counts the requests sent and not answered yet.
 	inFlight int
-	// resetAt is when the window turns, when an answer said so.
+	// resetAt is when the spent budget comes back, when an answer said so.
 	resetAt time.Time
 	// pauseUntil holds every request back after a 429 or 503.
 	pauseUntil time.Time
@@ -323,9 +323,6 @@ func (p *pacer) observe(t ticket, resp *http.Response) {
 		}
 		return
 	}
-	if reset, err := strconv.Atoi(resp.Header.Get("Ratelimit-Reset")); err == nil && reset >= 0 {
-		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
-	}
 	// The requests under way may not be counted in this answer yet:
 	// counting them as spent may underrate what is left, never overrate it.
 	left := max(remaining-p.inFlight, 0)
@@ -335,6 +332,15 @@ func (p *pacer) observe(t ticket, resp *http.Response) {
 		p.newAfter = p.sent
 	}
 	p.known, p.unlimited, p.remaining = true, false, left
+	// When the window turns matters once the budget is spent: until then
+	// no request goes, and then one finds out what the new window holds.
+	reset, err := strconv.Atoi(resp.Header.Get("Ratelimit-Reset"))
+	switch {
+	case p.remaining > 0:
+		p.resetAt = time.Time{}
+	case err == nil && reset >= 0:
+		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
+	}
 }
 
 // rateLimitedWait reports whether an answer says that Zendesk refused the
