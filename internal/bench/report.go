@@ -19,8 +19,8 @@ type report struct {
 }
 
 func newReport(out io.Writer) *report {
-	fmt.Fprintln(out, "| identities | -parallelism | rate limit | limiter | phase | wall | requests | by endpoint | 429s | floor | wall / floor | limiter's floor | wall / limiter's floor |")
-	fmt.Fprintln(out, "|---:|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(out, "| identities | -parallelism | rate limit | limiter | phase | wall | span | requests | by endpoint | 429s | floor | wall / floor | span / floor | limiter's floor | span / limiter's floor |")
+	fmt.Fprintln(out, "|---:|---:|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 	return &report{out: out}
 }
 
@@ -43,22 +43,33 @@ func (r *report) add(s scenario, phases []phase) {
 		limiter = s.limiter.String()
 	}
 	for _, p := range phases {
-		floor, ratio, lfloor, lratio := "–", "–", "–", "–"
+		floor, ratio, sratio, lfloor, lratio := "–", "–", "–", "–", "–"
 		served := len(p.requests) - throttled(p.requests)
+		span := p.span()
 		if f := floorOf(served, s.limit, s.window); f > 0 {
-			floor, ratio = round(f), fmt.Sprintf("%.2f", p.wall.Seconds()/f.Seconds())
+			floor = round(f)
+			ratio, sratio = fmt.Sprintf("%.2f", p.wall.Seconds()/f.Seconds()), fmt.Sprintf("%.2f", span.Seconds()/f.Seconds())
 		}
 		if f := limiterFloorOf(served, s.limit, s.limiter, s.window); f > 0 {
-			lfloor, lratio = round(f), fmt.Sprintf("%.2f", p.wall.Seconds()/f.Seconds())
+			lfloor, lratio = round(f), fmt.Sprintf("%.2f", span.Seconds()/f.Seconds())
 		}
 		share := "0"
 		if n := throttled(p.requests); n > 0 {
 			share = fmt.Sprintf("%d (%.1f%%)", n, 100*float64(n)/float64(len(p.requests)))
 		}
-		fmt.Fprintf(r.out, "| %d | %d | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n",
-			s.identities, s.parallelism, s.limitText(), limiter, p.name, round(p.wall), len(p.requests), byEndpoint(p.requests),
-			share, floor, ratio, lfloor, lratio)
+		fmt.Fprintf(r.out, "| %d | %d | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |\n",
+			s.identities, s.parallelism, s.limitText(), limiter, p.name, round(p.wall), round(span), len(p.requests), byEndpoint(p.requests),
+			share, floor, ratio, sratio, lfloor, lratio)
 	}
+}
+
+// span is the time from the phase's first request to its last: the wall
+// time less Terraform's own start and end, which no pacing changes.
+func (p phase) span() time.Duration {
+	if len(p.requests) == 0 {
+		return 0
+	}
+	return p.requests[len(p.requests)-1].Time.Sub(p.requests[0].Time)
 }
 
 // budget is what the limit leaves the provider in a window.

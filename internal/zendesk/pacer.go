@@ -33,6 +33,9 @@ const (
 	paceDecrease = 0.5
 	minPace      = 1.0 / 16
 	paceRecovery = 0.25
+	// spreadBurst is how many spread requests may go back to back when
+	// they come late.
+	spreadBurst = 2
 	// pauseWithoutRetryAfter is how long a 429 that does not say how long
 	// to wait holds the requests back.
 	pauseWithoutRetryAfter = time.Second
@@ -136,7 +139,9 @@ func newPacer(cfg pacerConfig) *pacer {
 	if p.scale == nil {
 		p.scale = func(d time.Duration) time.Duration { return d }
 	}
-	p.spread = rate.NewLimiter(p.spreadRate(p.clock.Now()), 1)
+	// A few tokens of burst make up for requests that wake late, and stay
+	// well within the reserve.
+	p.spread = rate.NewLimiter(p.spreadRate(p.clock.Now()), spreadBurst)
 	return p
 }
 
