@@ -248,7 +248,7 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 			for _, want := range []string{
 				"Terraform version",            // Terraform's own log
 				"Zendesk request",              // the provider's requests
-				"Zendesk asked to retry later", // the 503
+				"Zendesk's rate limit held the request back", // the 503 with Retry-After
 				"DuplicateValue",               // the error
 			} {
 				if !strings.Contains(trace, want) {
