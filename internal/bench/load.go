@@ -14,7 +14,7 @@ const busyEnv = "ZENDESK_BENCH_BUSY"
 // spin keeps one core busy until killed.
 func spin() {
 	runtime.GOMAXPROCS(1)
-	for {
+	for { //nolint:staticcheck // spinning is the point
 	}
 }
 

@@ -246,10 +246,10 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 			}
 			trace := string(raw)
 			for _, want := range []string{
-				"Terraform version",            // Terraform's own log
-				"Zendesk request",              // the provider's requests
+				"Terraform version",                          // Terraform's own log
+				"Zendesk request",                            // the provider's requests
 				"Zendesk's rate limit held the request back", // the 503 with Retry-After
-				"DuplicateValue",               // the error
+				"DuplicateValue",                             // the error
 			} {
 				if !strings.Contains(trace, want) {
 					t.Errorf("the trace log (%d bytes) does not mention %q", len(trace), want)

@@ -69,7 +69,8 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 		return false, nil
 	}
 	if state, ok := ctx.Value(callStateKey{}).(*callState); ok && state.waited != nil {
-		return false, nil
+		// The answer goes back as it is; do() adds why it was not sent again.
+		return false, nil //nolint:nilerr // no error here: see above
 	}
 	fields := map[string]any{"method": method, "path": path}
 	if err != nil {

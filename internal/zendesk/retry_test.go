@@ -202,7 +202,7 @@ func TestRetry_realFailuresStayBoundedAmongRateLimitedAnswers(t *testing.T) {
 
 	_, err := c.GetIdentity(context.Background(), userID, phoneID)
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Attempts != 3 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError || apiErr.Attempts != 3 {
 		t.Fatalf("got %v, want the 500 after 3 attempts", err)
 	}
 	if n := fake.CountStatus(500); n != 3 {

@@ -36,8 +36,9 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			var waited *RateLimitWaitError
 			switch {
 			case refused != nil && ctx.Err() != nil:
-				// Interrupted while waiting: the refusal is the answer.
-				return refused, nil
+				// Interrupted while waiting: the refusal is the answer, and
+				// the retry policy reports the interruption with it.
+				return refused, nil //nolint:nilerr // see above
 			case refused != nil && errors.As(err, &waited):
 				// Waited as long as the run may: the refusal is the
 				// answer, and the error says why it was not sent again.
@@ -61,7 +62,9 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		wait, limited := rateLimitedWait(resp, t.pacer.clock.Now())
 		if !limited || ctx.Err() != nil || ctx.Value(noRetriesKey{}) != nil {
-			return resp, nil
+			// The answer is the outcome; a cancellation is the retry
+			// policy's to report, with it.
+			return resp, nil //nolint:nilerr // see above
 		}
 		t.log.Warn(ctx, "Zendesk's rate limit held the request back; sending it again when the pace allows", map[string]any{
 			"method": req.Method, "url": req.URL.String(), "status": resp.StatusCode, "retry_after": wait.String(),

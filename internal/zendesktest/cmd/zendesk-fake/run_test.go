@@ -198,7 +198,7 @@ func TestRunTokenBucket(t *testing.T) {
 		}
 	}
 	resp := f.get(t, "/api/v2/users/1001/identities")
-	if retry, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || err != nil || retry < 1 || retry > 60 {
+	if retry, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != http.StatusTooManyRequests || err != nil || retry < 1 || retry > 60 {
 		t.Errorf("past the limit: %d with Retry-After %q, want 429 with 1 to 60", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
