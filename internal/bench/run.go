@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/tfrun"
@@ -13,8 +15,13 @@ import (
 
 // scenario is one measured combination.
 type scenario struct {
-	identities, parallelism, limit int
-	window, latency                time.Duration
+	identities, parallelism int
+	limit                   limit
+	limiter                 zendesktest.RateLimiter
+	window, latency         time.Duration
+	// load is how many busy processes run during a second no-change plan
+	// (0: no second plan).
+	load int
 }
 
 // phase is what one terraform command cost.
@@ -24,7 +31,42 @@ type phase struct {
 	requests []zendesktest.Request
 }
 
-// run builds the provider once and measures every combination of the plan.
+// scenarios lists the plan's combinations: unlimited ones first, then the
+// rate-limited ones, the slowest first.
+func (p benchPlan) scenarios() []scenario {
+	var out []scenario
+	for _, n := range p.sizes {
+		for _, par := range p.parallelism {
+			for _, l := range p.limits {
+				s := scenario{identities: n, parallelism: par, limit: l, window: p.window, latency: p.latency}
+				if l.perWindow == 0 {
+					s.load = p.load
+					out = append(out, s)
+					continue
+				}
+				for _, k := range p.limiters {
+					s.limiter = k
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].expected() > out[j].expected() })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].limit.perWindow == 0 && out[j].limit.perWindow != 0 })
+	return out
+}
+
+// expected is roughly how long the scenario's limit makes it last.
+func (s scenario) expected() time.Duration {
+	if s.limit.perWindow == 0 {
+		return 0
+	}
+	return floorOf(2*s.identities, s.limit, s.window)
+}
+
+// run builds the provider once and measures every scenario: those without
+// a limit one at a time, so that their plans run on the machine as it is;
+// the rate-limited ones, which mostly wait, plan.concurrency at once.
 func run(ctx context.Context, plan benchPlan, out io.Writer) error {
 	provider, cleanup, err := tfrun.BuildProvider(ctx)
 	if err != nil {
@@ -32,25 +74,63 @@ func run(ctx context.Context, plan benchPlan, out io.Writer) error {
 	}
 	defer cleanup()
 	report := newReport(out)
-	for _, n := range plan.sizes {
-		for _, limit := range plan.limits {
-			for _, p := range plan.parallelism {
-				s := scenario{identities: n, parallelism: p, limit: limit, window: plan.window, latency: plan.latency}
+	var limited []scenario
+	for _, s := range plan.scenarios() {
+		if s.limit.perWindow != 0 {
+			limited = append(limited, s)
+			continue
+		}
+		phases, err := measure(ctx, provider, s)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+		report.add(s, phases)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan scenario)
+	)
+	for range plan.concurrency {
+		wg.Go(func() {
+			for s := range next {
 				phases, err := measure(ctx, provider, s)
-				if err != nil {
-					return fmt.Errorf("%d identities, -parallelism=%d, limit %d: %w", n, p, limit, err)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("%s: %w", s, err)
+					cancel()
 				}
-				report.add(s, phases)
+				if err == nil {
+					report.add(s, phases)
+				}
+				mu.Unlock()
 			}
+		})
+	}
+	for _, s := range limited {
+		select {
+		case next <- s:
+		case <-ctx.Done():
 		}
 	}
-	return nil
+	close(next)
+	wg.Wait()
+	return firstErr
+}
+
+func (s scenario) String() string {
+	return fmt.Sprintf("%d identities, -parallelism=%d, %s", s.identities, s.parallelism, s.limitText())
 }
 
 // measure applies, plans and destroys the scenario's identities against a
 // fresh fake.
 func measure(ctx context.Context, provider string, s scenario) ([]phase, error) {
-	fake, err := zendesktest.New(zendesktest.Options{RateLimit: s.limit, RateLimitWindow: s.window})
+	fake, err := zendesktest.New(zendesktest.Options{
+		RateLimit: s.limit.perWindow, RateLimitWindow: s.window, RateLimiter: s.limiter, OtherTraffic: s.limit.other,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -64,28 +144,45 @@ func measure(ctx context.Context, provider string, s scenario) ([]phase, error) 
 	}
 	defer ws.Remove()
 
-	var phases []phase
-	for _, step := range []struct {
+	type step struct {
 		name string
 		args []string
 		// exit codes that mean success: plan -detailed-exitcode says 0 for
 		// no changes, and anything else is a finding.
-		ok int
-	}{
-		{"apply", []string{"apply", "-auto-approve"}, 0},
-		{"plan (no change)", []string{"plan", "-detailed-exitcode"}, 0},
-		{"destroy", []string{"destroy", "-auto-approve"}, 0},
-	} {
-		// Each phase starts with a fresh window, as if it ran alone: the
-		// budget a previous phase left over would otherwise decide its time.
-		fake.SetRateLimit(s.limit, s.window)
+		ok   int
+		load int
+	}
+	steps := []step{
+		{"apply", []string{"apply", "-auto-approve"}, 0, 0},
+		{"plan (no change)", []string{"plan", "-detailed-exitcode"}, 0, 0},
+	}
+	if s.load > 0 {
+		steps = append(steps, step{fmt.Sprintf("plan (no change), %d busy processes", s.load), []string{"plan", "-detailed-exitcode"}, 0, s.load})
+	}
+	steps = append(steps, step{"destroy", []string{"destroy", "-auto-approve"}, 0, 0})
+
+	var phases []phase
+	for _, st := range steps {
+		// Each phase starts with a fresh window (a full bucket), as if it
+		// ran alone: the budget a previous phase left over would otherwise
+		// decide its time.
+		fake.SetRateLimit(s.limit.perWindow, s.window)
 		fake.ResetRequests()
-		args := append(step.args, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", s.parallelism))
-		start := time.Now()
-		if err := ws.Run(ctx, step.ok, args...); err != nil {
-			return nil, fmt.Errorf("%s: %w", step.name, err)
+		stopLoad := func() {}
+		if st.load > 0 {
+			if stopLoad, err = startLoad(st.load); err != nil {
+				return nil, err
+			}
 		}
-		phases = append(phases, phase{name: step.name, wall: time.Since(start), requests: fake.Requests()})
+		args := append(st.args, "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", s.parallelism))
+		start := time.Now()
+		err := ws.Run(ctx, st.ok, args...)
+		wall := time.Since(start)
+		stopLoad()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", st.name, err)
+		}
+		phases = append(phases, phase{name: st.name, wall: wall, requests: fake.Requests()})
 	}
 	if left := len(fake.AllIdentities()); left != 0 {
 		return nil, fmt.Errorf("destroy left %d identities in the fake", left)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
 )
@@ -22,6 +23,17 @@ func errorDetail(err error) string {
 		return err.Error() + "\n\nThe answer does not describe the identity the request was about, so the provider does not record it. " +
 			"Zendesk's API always returns the identity it wrote: check that url or subdomain points at the account itself, not a proxy."
 	}
+	var waited *zendesk.RateLimitWaitError
+	if errors.As(err, &waited) {
+		detail := err.Error()
+		if waited.Answer != nil {
+			detail = describeAPIError(waited.Answer)
+		}
+		return detail + fmt.Sprintf("\n\nThe request was not sent again: this run's requests had waited %s in all for the "+
+			"account's rate limit, the most that max_rate_limit_wait allows (%s). Other integrations share the limit. Run again "+
+			"when they spend less of it, or raise max_rate_limit_wait; a run that stops here leaves nothing behind that Terraform "+
+			"does not know of.", waited.Waited.Round(time.Second), waited.Limit)
+	}
 	var apiErr *zendesk.APIError
 	if !errors.As(err, &apiErr) {
 		if zendesk.IsTokenExchange(err) {
@@ -35,6 +47,16 @@ func errorDetail(err error) string {
 		}
 		return err.Error()
 	}
+	detail := describeAPIError(apiErr)
+	if hint := statusHint(apiErr); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return detail
+}
+
+// describeAPIError shows what Zendesk answered: the request, the status,
+// Zendesk's error, description and every detail.
+func describeAPIError(apiErr *zendesk.APIError) string {
 	var b strings.Builder
 	if isWebPage(apiErr) {
 		// Zendesk's API answers in JSON: a web page comes from whatever
@@ -66,9 +88,6 @@ func errorDetail(err error) string {
 	if apiErr.Body != "" {
 		fmt.Fprintf(&b, "\nBody: %s", apiErr.Body)
 	}
-	if hint := statusHint(apiErr); hint != "" {
-		b.WriteString("\n\n" + hint)
-	}
 	return b.String()
 }
 
@@ -95,8 +114,7 @@ func statusHint(e *zendesk.APIError) string {
 			"(the identities API refuses tokens scoped users:read or users:write only): with client credentials, leave oauth_scopes " +
 			"out or include \"read\" and \"write\" in it. The agent behind the credentials must also be allowed to manage users."
 	case e.StatusCode == http.StatusTooManyRequests:
-		return "The account's API rate limit was exceeded and stayed exceeded through every retry. " +
-			"Other integrations share the limit: run again later, or raise max_retries."
+		return "The account's API rate limit was exceeded. Other integrations share the limit: run again later."
 	case e.StatusCode >= 500:
 		return "Zendesk failed to process the request. Run again later; if it persists, check https://status.zendesk.com."
 	}

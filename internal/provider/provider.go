@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -134,10 +135,22 @@ func (p *zendeskProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.Int64{int64validator.Between(300, 172800)},
 			},
 			attrMaxRetries: schema.Int64Attribute{
-				MarkdownDescription: "How many times a failed request is sent again (429 and 503 answers after Zendesk's `Retry-After`; " +
-					"other server errors and dropped connections for reads, updates and deletes). `0` disables retries. Default: `5`.",
+				MarkdownDescription: "How many times a request that failed is sent again: after a server error or a dropped connection " +
+					"for reads, updates and deletes, and after a connection that could not be made for any request. `0` disables these retries. " +
+					"Answers that ask to wait for the rate limit (`429`, or `503` with `Retry-After`) are not failures and never use up " +
+					"`max_retries`: the request waits and goes again, within `max_rate_limit_wait`. Default: `5`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			attrMaxRateLimitWait: schema.StringAttribute{
+				MarkdownDescription: "The longest time one Terraform run may spend waiting for Zendesk's rate limit, in all: requests " +
+					"held back because the account's budget is spent or being spread out, or because Zendesk answered `429` or `503` " +
+					"with `Retry-After`, counted once however many wait at once. A request that would wait longer fails, saying so. " +
+					"A duration such as `45m` or `2h`, from `0s` (never wait: fail at the first request the limit holds back) " +
+					"to `24h`. Each single `Retry-After` is waited out up to 10 minutes. Default: `30m`, about 6,000 requests " +
+					"beyond the first minute's at the Team plan's 200 a minute.",
+				Optional:   true,
+				Validators: []validator.String{durationBetween(0, 24*time.Hour)},
 			},
 		},
 	}
@@ -208,4 +221,5 @@ type providerModel struct {
 	OAuthScopes        types.List   `tfsdk:"oauth_scopes"`
 	OAuthTokenLifetime types.Int64  `tfsdk:"oauth_token_lifetime"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	MaxRateLimitWait   types.String `tfsdk:"max_rate_limit_wait"`
 }

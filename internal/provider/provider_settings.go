@@ -27,8 +27,12 @@ const (
 	attrOAuthScopes        = "oauth_scopes"
 	attrOAuthTokenLifetime = "oauth_token_lifetime"
 	attrMaxRetries         = "max_retries"
+	attrMaxRateLimitWait   = "max_rate_limit_wait"
 
 	defaultMaxRetries = 5
+	// defaultMaxRateLimitWait bounds how long one run waits for Zendesk's
+	// rate limit, in all.
+	defaultMaxRateLimitWait = zendesk.DefaultMaxRateLimitWait
 	// defaultTokenLifetime is the lifetime asked for each access token
 	// obtained with client credentials. Zendesk's own default is a token
 	// that never expires, which would outlive the run that asked for it;
@@ -62,6 +66,9 @@ type settings struct {
 	scopes        []string
 	tokenLifetime time.Duration
 	maxRetries    int
+	// maxRateLimitWait bounds the run's wait for the rate limit; 0 lets no
+	// request wait for it.
+	maxRateLimitWait time.Duration
 }
 
 // setting is one argument's value and where it came from.
@@ -123,6 +130,11 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 	if !config.MaxRetries.IsNull() {
 		s.maxRetries = int(config.MaxRetries.ValueInt64())
 	}
+	s.maxRateLimitWait = defaultMaxRateLimitWait
+	if !config.MaxRateLimitWait.IsNull() {
+		// The schema's validator has checked it.
+		s.maxRateLimitWait, _ = time.ParseDuration(config.MaxRateLimitWait.ValueString())
+	}
 	return s, diags
 }
 
@@ -144,6 +156,7 @@ func checkKnown(config providerModel, strs map[string]types.String) diag.Diagnos
 		{attrOAuthScopes, `for the default of ["read", "write"]`, listUnknown(config.OAuthScopes)},
 		{attrOAuthTokenLifetime, "for the default of 3600 seconds", config.OAuthTokenLifetime.IsUnknown()},
 		{attrMaxRetries, "for the default of 5", config.MaxRetries.IsUnknown()},
+		{attrMaxRateLimitWait, `for the default of "30m"`, config.MaxRateLimitWait.IsUnknown()},
 	} {
 		if u.unknown {
 			diags.AddAttributeError(path.Root(u.attr), "Unknown value for "+u.attr,
@@ -446,10 +459,15 @@ func listStrings(l types.List) []string {
 // clientConfig turns the settings into the client's configuration, all but
 // its credentials (see auth).
 func (s settings) clientConfig(version string) zendesk.Config {
+	maxWait := s.maxRateLimitWait
+	if maxWait == 0 {
+		maxWait = -1 // the client's way of saying: never wait
+	}
 	return zendesk.Config{
-		URL:        s.baseURL,
-		UserAgent:  "terraform-provider-zendesk/" + version,
-		MaxRetries: s.maxRetries,
+		URL:              s.baseURL,
+		UserAgent:        "terraform-provider-zendesk/" + version,
+		MaxRetries:       s.maxRetries,
+		MaxRateLimitWait: maxWait,
 	}
 }
 

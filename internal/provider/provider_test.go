@@ -300,6 +300,7 @@ func TestResolveSettings(t *testing.T) {
 			}
 			want := tc.want
 			want.maxRetries = defaultMaxRetries
+			want.maxRateLimitWait = defaultMaxRateLimitWait
 			if want.scopes == nil {
 				want.scopes = zendesk.DefaultScopes
 			}
@@ -310,6 +311,32 @@ func TestResolveSettings(t *testing.T) {
 				t.Errorf("settings:\n got %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+// max_rate_limit_wait reaches the client; "0s" lets no request wait.
+func TestSettingsMaxRateLimitWait(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value string
+		want  time.Duration
+	}{
+		{"", zendesk.DefaultMaxRateLimitWait},
+		{"2h", 2 * time.Hour},
+		{"0s", -1},
+	} {
+		config := providerModel{URL: types.StringValue("https://acme.zendesk.com"), OAuthToken: types.StringValue("otok"),
+			MaxRateLimitWait: types.StringNull()}
+		if tc.value != "" {
+			config.MaxRateLimitWait = types.StringValue(tc.value)
+		}
+		s, diags := resolveSettings(config, func(string) string { return "" })
+		if diags.HasError() {
+			t.Fatalf("%q: %v", tc.value, diags)
+		}
+		if got := s.clientConfig("test").MaxRateLimitWait; got != tc.want {
+			t.Errorf("max_rate_limit_wait %q: the client's MaxRateLimitWait = %s, want %s", tc.value, got, tc.want)
+		}
 	}
 }
 
@@ -386,6 +413,17 @@ resource "terraform_data" "url" {
 }
 ` + providerBlock("url = terraform_data.url.output", email, apiToken),
 			want: errorLike("Unknown value for url", "The provider cannot connect to Zendesk because url depends on a value that is not known until apply."),
+		},
+		{
+			name:   "a rate-limit wait that is no duration",
+			config: providerBlock(url, email, apiToken, `max_rate_limit_wait = "30 minutes"`),
+			want: errorLike("Invalid duration", `max_rate_limit_wait is "30 minutes"; it must be a duration such as "45m" or "2h",`,
+				"from 0s to 24h0m0s, written with the units h, m and s."),
+		},
+		{
+			name:   "a rate-limit wait beyond a day",
+			config: providerBlock(url, email, apiToken, `max_rate_limit_wait = "25h"`),
+			want:   errorLike("Invalid duration", `max_rate_limit_wait is "25h"`),
 		},
 		{
 			name:   "email without API token",

@@ -257,9 +257,9 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 				t.Errorf("the trace log (%d bytes) holds nothing of Terraform's (or OpenTofu's) own log", len(trace))
 			}
 			for _, want := range []string{
-				"Zendesk request",              // the provider's requests
-				"Zendesk asked to retry later", // the 503
-				"DuplicateValue",               // the error
+				"Zendesk request", // the provider's requests
+				"Zendesk's rate limit held the request back", // the 503 with Retry-After
+				"DuplicateValue", // the error
 			} {
 				if !strings.Contains(trace, want) {
 					t.Errorf("the trace log (%d bytes) does not mention %q", len(trace), want)

@@ -46,13 +46,14 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 
 // config prefixes body with a provider block for the fake.
 func (e *testEnv) config(body string) string {
-	return fmt.Sprintf(`
-provider "zendesk" {
-  url       = %q
-  email     = %q
-  api_token = %q
+	return e.configWith(nil, body)
 }
-`, e.fake.URL(), zendesktest.DefaultEmail, zendesktest.DefaultAPIToken) + body
+
+// configWith is config with more lines in the provider block.
+func (e *testEnv) configWith(settings []string, body string) string {
+	lines := append([]string{arg("url", e.fake.URL()), arg("email", zendesktest.DefaultEmail), arg("api_token", zendesktest.DefaultAPIToken)},
+		settings...)
+	return providerBlock(lines...) + body
 }
 
 // user adds a user whose email becomes its primary email identity.

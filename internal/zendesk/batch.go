@@ -8,12 +8,23 @@ import (
 )
 
 const (
-	// defaultBatchWindow is how long a batch waits for another read to
-	// join it. Terraform refreshes up to -parallelism resources at once, and
-	// their reads arrive a few milliseconds apart; a batch goes when no read
-	// has joined it for this long, or when it is full.
+	// defaultBatchWindow is the least time a batch waits for another read
+	// to join it. Terraform refreshes up to -parallelism resources at once;
+	// a batch goes when every lookup under way waits on it, when it is
+	// full, or when no read has joined it for its quiet period: this
+	// window, or longer when Terraform's reads come further apart (a busy
+	// machine) or many run at once.
 	defaultBatchWindow = 50 * time.Millisecond
-	// batchWindowsMax bounds how long a batch keeps waiting, in windows.
+	// gapMultiple is how many of the recent gaps between reads a batch
+	// waits for the next one: a gap a few times longer than usual means no
+	// read is coming soon.
+	gapMultiple = 4
+	// gapWeight is the weight of the newest gap in the running average.
+	gapWeight = 0.25
+	// maxQuietPeriod bounds the quiet period however far apart reads come.
+	maxQuietPeriod = 2 * time.Second
+	// batchWindowsMax bounds how long a batch keeps waiting, in quiet
+	// periods as of its first key.
 	batchWindowsMax = 10
 	// fullHouseMin is the fewest waiting lookups that may send a batch
 	// before its window closes (see gauge.busiest).
@@ -24,10 +35,29 @@ const (
 // remembers the most that ever were at once: about Terraform's
 // -parallelism. When that many lookups wait on a gathering batch, no other
 // read can come to join it, so it goes without waiting for its window to
-// close.
+// close. Its clock is the batchers' (nil: the system clock).
 type gauge struct {
+	clock Clock
+
 	mu              sync.Mutex
 	active, busiest int
+}
+
+// newGauge returns a gauge whose batchers go by clock.
+func newGauge(clock Clock) *gauge { return &gauge{clock: clock} }
+
+func (g *gauge) now() time.Time {
+	if g.clock == nil {
+		return time.Now()
+	}
+	return g.clock.Now()
+}
+
+func (g *gauge) afterFunc(d time.Duration, f func()) Timer {
+	if g.clock == nil {
+		return systemClock{}.AfterFunc(d, f)
+	}
+	return g.clock.AfterFunc(d, f)
 }
 
 // enter counts a lookup under way, and returns its end.
@@ -52,9 +82,12 @@ func (g *gauge) peak() int {
 // batcher gathers the keys that lookups ask for at about the same time and
 // loads each gathering with one request. A batch is sent when it holds
 // limit keys, when every lookup under way waits on it, when no key has
-// joined it for a quiet period, or after batchWindowsMax windows. The
-// request is the batch's, not any one lookup's: a lookup that gives up does
-// not cancel it for the others.
+// joined it for a quiet period, or after batchWindowsMax quiet periods.
+// The quiet period follows how fast keys actually come: a few times the
+// recent gap between them, so that a machine busy with other work, where
+// Terraform sends its reads further apart, gathers as many keys in a batch
+// as an idle one. The request is the batch's, not any one lookup's: a
+// lookup that gives up does not cancel it for the others.
 type batcher[K comparable] struct {
 	gauge  *gauge
 	window time.Duration
@@ -68,6 +101,13 @@ type batcher[K comparable] struct {
 	next *batch[K]
 	// loading holds a flight per key whose batch has not answered yet.
 	loading map[K]*flight
+	// gap is the running average of the gaps between keys; lastKey is when
+	// the last one came, and quietClosed says that the batch it joined
+	// went for want of another key: the gap to the next one says how long
+	// it should have waited.
+	gap         time.Duration
+	lastKey     time.Time
+	quietClosed bool
 }
 
 type batch[K comparable] struct {
@@ -75,7 +115,7 @@ type batch[K comparable] struct {
 	keys     []K
 	flights  []*flight
 	deadline time.Time
-	timer    *time.Timer
+	timer    Timer
 	// waiting counts the lookups waiting on the batch.
 	waiting int
 }
@@ -99,13 +139,16 @@ func (b *batcher[K]) get(ctx context.Context, key K) error {
 	if !ok {
 		f = &flight{done: make(chan struct{})}
 		b.loading[key] = f
+		now := b.gauge.now()
+		b.measure(now)
+		quiet := b.quietPeriod(busiest)
 		next := b.next
 		if next == nil {
-			next = &batch[K]{ctx: context.WithoutCancel(ctx), deadline: time.Now().Add(batchWindowsMax * b.window)}
-			next.timer = time.AfterFunc(b.quietPeriod(busiest), func() { b.sendNext(next) })
+			next = &batch[K]{ctx: context.WithoutCancel(ctx), deadline: now.Add(batchWindowsMax * quiet)}
+			next.timer = b.gauge.afterFunc(quiet, func() { b.sendNext(next) })
 			b.next = next
-		} else if quiet := b.quietPeriod(busiest); time.Until(next.deadline) > quiet {
-			next.timer.Reset(quiet)
+		} else {
+			next.timer.Reset(max(min(quiet, next.deadline.Sub(now)), 0))
 		}
 		next.keys = append(next.keys, key)
 		next.flights = append(next.flights, f)
@@ -122,14 +165,34 @@ func (b *batcher[K]) get(ctx context.Context, key K) error {
 	return f.wait(ctx)
 }
 
-// quietPeriod is how long the gathering batch waits for another key: one
-// window, and longer the more lookups run at once, since then the others
-// keep Terraform busy while some wait.
-func (b *batcher[K]) quietPeriod(busiest int) time.Duration {
-	return b.window * time.Duration(max(1, busiest/fullHouseMin))
+// measure takes the gap since the last key into the running average when
+// it says how fast keys come: between keys of one gathering, or after a
+// batch that went for want of another key. A gap that spans a load, when
+// every lookup waited on it, says nothing of Terraform's pace. b.mu is
+// held.
+func (b *batcher[K]) measure(now time.Time) {
+	if (b.next != nil || b.quietClosed) && !b.lastKey.IsZero() {
+		gap := min(now.Sub(b.lastKey), maxQuietPeriod)
+		if b.gap == 0 {
+			b.gap = gap
+		} else {
+			b.gap += time.Duration(gapWeight * float64(gap-b.gap))
+		}
+	}
+	b.lastKey, b.quietClosed = now, false
 }
 
-// sendNext sends next when its window closes, unless it has gone already.
+// quietPeriod is how long the gathering batch waits for another key: a
+// few times the recent gap between keys, at least one window, and longer
+// the more lookups run at once, since then the others keep Terraform busy
+// while some wait.
+func (b *batcher[K]) quietPeriod(busiest int) time.Duration {
+	quiet := max(b.window*time.Duration(max(1, busiest/fullHouseMin)), gapMultiple*b.gap)
+	return min(quiet, max(maxQuietPeriod, b.window))
+}
+
+// sendNext sends next when its quiet period or its time is up, unless it
+// has gone already.
 func (b *batcher[K]) sendNext(next *batch[K]) {
 	b.mu.Lock()
 	if b.next != next {
@@ -137,6 +200,7 @@ func (b *batcher[K]) sendNext(next *batch[K]) {
 		return
 	}
 	b.next = nil
+	b.quietClosed = true
 	b.mu.Unlock()
 	b.send(next)
 }

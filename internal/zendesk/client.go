@@ -39,21 +39,37 @@ type Config struct {
 	// UserAgent is sent with every request.
 	UserAgent string
 	// MaxRetries bounds how many times a failed request is sent again; 0
-	// sends each request once.
+	// sends each request once. Answers that ask to wait for the rate limit
+	// (a 429, or a 503 with Retry-After) are not failures: the request
+	// waits and goes again without using up a retry.
 	MaxRetries int
+	// MaxRateLimitWait bounds the time, over the client's life, that
+	// requests spend held back by the rate limit (counted once however
+	// many wait at once); a request that would wait past it fails with a
+	// RateLimitWaitError. Zero means DefaultMaxRateLimitWait; a negative
+	// value lets no request wait for the rate limit.
+	MaxRateLimitWait time.Duration
+	// RateLimitPeriod is what Zendesk's X-Rate-Limit counts (default a
+	// minute); tests against a fake with shorter windows shorten it.
+	RateLimitPeriod time.Duration
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
 	// attempts when Zendesk gives no Retry-After (defaults 1s and 30s).
 	RetryWaitMin, RetryWaitMax time.Duration
 	// Wait, when set, is given every pause the client is about to take
-	// before a retry, and returns the pause to take instead. Tests use it
-	// to observe waits without sleeping.
+	// before a retry, and every Retry-After and window reset it is about
+	// to wait for, and returns the pause to take instead. Tests use it to
+	// observe waits without sleeping.
 	Wait func(time.Duration) time.Duration
+	// Clock is the time the pacing of requests and the batching of reads
+	// go by (default the system clock); tests move one by hand.
+	Clock Clock
 	// HTTPClient sends the requests (default: pooled, 60s per attempt).
 	HTTPClient *http.Client
 	// Logger receives request, response and retry logs (default: none).
 	Logger Logger
-	// BatchWindow is how long an identity lookup waits for others to join
-	// its show_many batch (default 50ms).
+	// BatchWindow is the least time an identity lookup waits for others
+	// to join its show_many batch (default 50ms); the wait grows with the
+	// gaps between the lookups that Terraform actually sends.
 	BatchWindow time.Duration
 }
 
@@ -68,6 +84,7 @@ type Client struct {
 	wait       func(time.Duration) time.Duration
 	http       *http.Client
 	log        Logger
+	clock      Clock
 	cache      *identityCache
 	reader     *reader
 }
@@ -94,24 +111,37 @@ func New(cfg Config) (*Client, error) {
 		wait:       cfg.Wait,
 		http:       cfg.HTTPClient,
 		log:        cfg.Logger,
+		clock:      cfg.Clock,
 		cache:      newIdentityCache(),
 	}
 	if c.http == nil {
 		c.http = cleanhttp.DefaultPooledClient()
 		c.http.Timeout = attemptTimeout
 	}
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+	if c.clock == nil {
+		c.clock = systemClock{}
+	}
+	maxWait := cfg.MaxRateLimitWait
+	if maxWait == 0 {
+		maxWait = DefaultMaxRateLimitWait
+	}
 	// Every attempt, retries included, goes through the pacer.
 	paced := *c.http
-	paced.Transport = &pacedTransport{base: orDefaultTransport(c.http.Transport), pacer: newPacer(cfg.Wait)}
+	paced.Transport = &pacedTransport{
+		base:      orDefaultTransport(c.http.Transport),
+		pacer:     newPacer(pacerConfig{clock: c.clock, scale: cfg.Wait, period: cfg.RateLimitPeriod, maxWait: maxWait}),
+		authorize: c.authorize,
+		log:       c.log,
+	}
 	// Zendesk's API does not redirect. A redirect comes from a moved host
 	// or a proxy, and following it would send the credentials (and a
 	// create, turned into a GET) wherever it points: the client stops at
 	// it and reports it (APIError.Location).
 	paced.CheckRedirect = refuseRedirects
 	c.http = &paced
-	if c.log == nil {
-		c.log = nopLogger{}
-	}
 	c.reader = newReader(c, orDefault(cfg.BatchWindow, defaultBatchWindow))
 	return c, nil
 }
@@ -175,7 +205,8 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if err != nil {
 		var reqErr *RequestError
 		var apiErr *APIError
-		if errors.As(err, &reqErr) || errors.As(err, &apiErr) {
+		var waited *RateLimitWaitError
+		if errors.As(err, &reqErr) || errors.As(err, &apiErr) || errors.As(err, &waited) {
 			return err
 		}
 		// Cancelled while waiting to retry: the last attempt had an answer,
@@ -191,6 +222,10 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := newAPIError(r.method, target.Path, resp, body)
 		apiErr.Attempts = state.attempts
+		if waited := state.waited; waited != nil {
+			waited.Method, waited.Path, waited.Answer = r.method, target.Path, apiErr
+			return waited
+		}
 		return apiErr
 	}
 	if out == nil || len(bytes.TrimSpace(body)) == 0 {

@@ -54,6 +54,12 @@ func withMaxRetries(n int) clientOption { return func(c *Config) { c.MaxRetries 
 func withAuth(a Auth) clientOption      { return func(c *Config) { c.Auth = a } }
 func withLogger(l Logger) clientOption  { return func(c *Config) { c.Logger = l } }
 
+// withMaxRateLimitWait bounds the time the client waits for the rate limit;
+// a negative d lets no request wait for it.
+func withMaxRateLimitWait(d time.Duration) clientOption {
+	return func(c *Config) { c.MaxRateLimitWait = d }
+}
+
 // withWait replaces the recording wait, e.g. with one that really waits.
 func withWait(f func(time.Duration) time.Duration) clientOption {
 	return func(c *Config) { c.Wait = f }
@@ -80,6 +86,9 @@ func newTestClientAt(t *testing.T, baseURL string, opts ...clientOption) (*Clien
 		RetryWaitMin: testWaitMin,
 		RetryWaitMax: testWaitMax,
 		Wait:         waits.record,
+		// Pacing at a thousand times the rate the limit allows: these
+		// tests are about retries (the pacer's own tests use a clock).
+		RateLimitPeriod: 60 * time.Microsecond,
 	}
 	for _, opt := range opts {
 		opt(&cfg)

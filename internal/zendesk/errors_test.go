@@ -112,8 +112,11 @@ func TestAPIError_everyShape(t *testing.T) {
 		{
 			name: "text/plain rate limit with Retry-After", status: 429, contentType: "text/plain; charset=utf-8",
 			body: "Number of allowed API requests per minute exceeded", headers: []string{"Retry-After", "7"},
-			want:      APIError{Body: "Number of allowed API requests per minute exceeded", ContentType: "text/plain", RetryAfter: 7 * time.Second},
-			wantError: "HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded",
+			want: APIError{Body: "Number of allowed API requests per minute exceeded", ContentType: "text/plain", RetryAfter: 7 * time.Second},
+			// The client waits for the rate limit as long as the run may,
+			// here not at all.
+			wantError: "HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded; not sent again: " +
+				"requests waited 0s in all for Zendesk's rate limit during this run, the most allowed (0s)",
 		},
 		{
 			name: "an HTML 404 page is not Zendesk's not found", status: 404, contentType: "text/html; charset=utf-8",
@@ -159,7 +162,9 @@ func TestAPIError_everyShape(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newRecordingServer(t, answerWith(tt.status, tt.contentType, tt.body, tt.headers...))
-			c, _ := newTestClientAt(t, srv.URL, withMaxRetries(0))
+			// No retries, and no waiting for the rate limit: one request.
+			c, _ := newTestClientAt(t, srv.URL, withMaxRetries(0), withMaxRateLimitWait(-1),
+				withWait(func(d time.Duration) time.Duration { return d }))
 
 			_, err := c.GetIdentity(context.Background(), 1, 2)
 			var got *APIError
@@ -265,14 +270,17 @@ func TestAPIError_fromTheFake(t *testing.T) {
 		{
 			name: "rate limit exceeded",
 			opts: zendesktest.Options{RateLimit: 1},
-			call: func(c *Client, _ *zendesktest.Server, userID int64) error {
-				if _, err := c.ListIdentities(context.Background(), userID); err != nil {
+			call: func(c *Client, fake *zendesktest.Server, userID int64) error {
+				// A show's answer does not say when the window turns, so the
+				// list goes to find out.
+				if _, err := c.GetIdentity(context.Background(), userID, fake.Identities(userID)[0].ID); err != nil {
 					return fmt.Errorf("the first request should pass: %w", err)
 				}
 				_, err := c.ListIdentities(context.Background(), userID)
 				return err
 			},
-			wantError: "GET /api/v2/users/%d/identities: HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded",
+			wantError: "GET /api/v2/users/%d/identities: HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded; " +
+				"not sent again: requests waited 0s in all for Zendesk's rate limit during this run, the most allowed (0s)",
 		},
 	}
 	for _, tt := range tests {
@@ -280,7 +288,8 @@ func TestAPIError_fromTheFake(t *testing.T) {
 			t.Parallel()
 			fake := zendesktest.NewTest(t, tt.opts)
 			user := fake.AddUser("Ada", "ada@example.org")
-			opts := []clientOption{withMaxRetries(0)}
+			// No retries, and no waiting for the rate limit.
+			opts := []clientOption{withMaxRetries(0), withMaxRateLimitWait(-1), withWait(func(d time.Duration) time.Duration { return d })}
 			if tt.auth != nil {
 				opts = append(opts, withAuth(tt.auth))
 			}
@@ -305,7 +314,7 @@ func TestAPIError_rateLimitFromTheFakeCarriesRetryAfter(t *testing.T) {
 	start := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
 	fake := zendesktest.NewTest(t, zendesktest.Options{RateLimit: 1, Now: func() time.Time { return start }})
 	user := fake.AddUser("Ada", "ada@example.org")
-	c, _ := newTestClient(t, fake, withMaxRetries(0))
+	c, _ := newTestClient(t, fake, withMaxRetries(0), withMaxRateLimitWait(-1), withWait(func(d time.Duration) time.Duration { return d }))
 
 	if _, err := c.GetIdentity(context.Background(), user.ID, 1); !IsNotFound(err) {
 		t.Fatalf("first request = %v, want 404", err)

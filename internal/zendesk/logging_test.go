@@ -154,7 +154,7 @@ func TestLogging_neverShowsACredential(t *testing.T) {
 			joined := strings.Join(lines, "\n")
 			wants := []string{"Zendesk request", "Zendesk response", tt.auth.Method()}
 			if tt.authorized {
-				wants = append(wants, "Zendesk asked to retry later", "failed without an answer", "Zendesk response body")
+				wants = append(wants, "Zendesk's rate limit held the request back", "failed without an answer", "Zendesk response body")
 				if len(errTexts) == 0 {
 					t.Error("no operation failed; the run should have met a 404 and a 422")
 				}

@@ -2,142 +2,396 @@ package zendesk
 
 import (
 	"context"
-	"errors"
-	"net"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// pacer spends the account's rate limit across every concurrent request
-// of the client. Zendesk counts requests per minute per account, shared
-// with every other integration, and reports what is left in
-// X-Rate-Limit-Remaining (and, on lists, when the window resets in
-// ratelimit-reset). The pacer keeps its own count of what is left, lowered
-// by each request it lets through and corrected by each answer. When the
-// count reaches zero, requests wait for the window to reset; where the
-// reset time is unknown, one request goes ahead as a probe once the others
-// have been answered, and its 429 says in Retry-After how long everyone
-// waits. After a 429 or 503 with
-// Retry-After, every request waits, instead of each worker hitting the
-// limit and backing off on its own.
+const (
+	// DefaultRatePeriod is what Zendesk's X-Rate-Limit counts: requests a
+	// minute.
+	DefaultRatePeriod = time.Minute
+	// DefaultMaxRateLimitWait bounds how long one run waits for the rate
+	// limit in all, unless Config says otherwise.
+	DefaultMaxRateLimitWait = 30 * time.Minute
+	// assumedLimit is the limit a minute the pacer assumes until Zendesk
+	// names one: the lowest plan's.
+	assumedLimit = 200
+	// reserveShare is the share of the limit below which what is left of
+	// the budget is spread out at the rate the limit allows, instead of
+	// being spent at once; minReserve is its least size.
+	reserveShare = 0.05
+	minReserve   = 2
+	// The spreading rate adapts to the 429s that still come (AIMD): each
+	// halves it, down to minPace of the limit, and every period without
+	// one gives back paceRecovery of the limit, up to all of it.
+	paceDecrease = 0.5
+	minPace      = 1.0 / 16
+	paceRecovery = 0.25
+	// spreadBurst is how many spread requests may go back to back when
+	// they come late.
+	spreadBurst = 2
+	// pauseWithoutRetryAfter is how long a 429 that does not say how long
+	// to wait holds the requests back.
+	pauseWithoutRetryAfter = time.Second
+)
+
+// pacer spends the account's rate limit across every concurrent request of
+// the client, whatever way Zendesk counts it: fixed windows, a sliding
+// window or a continuously refilled bucket, shared with other integrations.
+//
+// Every answer says the limit a minute (X-Rate-Limit) and what is left
+// (X-Rate-Limit-Remaining); list answers may say when the window turns
+// (ratelimit-reset). While plenty is left, requests go at once, each
+// lowering the pacer's count. Once what is left falls to a small reserve,
+// requests are spread out at the rate the limit allows, through a token
+// bucket (golang.org/x/time/rate), so that a budget that refills as it is
+// spent is never overrun. When the budget is spent, one request at a time
+// goes to find out whether it has come back, unless the reset is known.
+// A 429, or a 503 with Retry-After, holds every request for as long as it
+// asks, and a 429 halves the spreading rate, which then recovers slowly
+// while none come: when other traffic spends the same budget, the rate
+// settles at what is left for this run. After a wait, requests are
+// released one by one at that rate, never all at once.
+//
+// Until an answer has said anything, one request goes alone.
+//
+// The time requests spend held back (counted once however many wait) is
+// bounded by maxWait over the pacer's life, one Terraform run: a request
+// that would wait past it fails with a RateLimitWaitError.
 type pacer struct {
-	now   func() time.Time
+	clock Clock
+	// scale turns a wait Zendesk asks for into the wait taken (tests
+	// shrink them).
 	scale func(time.Duration) time.Duration
+	// period is what X-Rate-Limit counts.
+	period  time.Duration
+	maxWait time.Duration
 
 	mu sync.Mutex
-	// known is false until an answer has said what is left.
-	known     bool
+	// limit is X-Rate-Limit; 0 until an answer says it.
+	limit int
+	// known is false until an answer tells what is left; unlimited is set
+	// when answers carry no rate-limit headers at all.
+	known, unlimited bool
+	// remaining is what is left of the budget by the pacer's count: what
+	// an answer said, less the requests under way.
 	remaining int
-	resetAt   time.Time
+	// inFlight counts the requests sent and not answered yet.
+	inFlight int
+	// resetAt is when the spent budget comes back, when an answer said so.
+	resetAt time.Time
 	// pauseUntil holds every request back after a 429 or 503.
 	pauseUntil time.Time
-	// inFlight counts requests sent and not yet answered.
-	inFlight int
-	// probing is set while the one request sent into an exhausted window
-	// of unknown reset is under way.
+	// probing is set while the one request that finds out what is left is
+	// under way.
 	probing bool
+	// sent numbers the requests. newAfter is the number of the last one
+	// sent before the answer that last set remaining: an answer to a
+	// request sent later was counted by Zendesk after that one, while an
+	// answer to one sent before may be older, and may only lower the count.
+	sent, newAfter uint64
+	// pace is the share of the limit that spread requests use, as of
+	// paceAt; epoch counts its decreases, so that the 429s of requests sent
+	// before one decrease do not cause another.
+	pace   float64
+	paceAt time.Time
+	epoch  uint64
+	spread *rate.Limiter
+	// holding counts the requests held back now, since holdingSince; held
+	// is the time some were held back before that.
+	holding      int
+	holdingSince time.Time
+	held         time.Duration
+	// lastStatus and lastRetryAfter describe the last rate-limited answer.
+	lastStatus     int
+	lastRetryAfter time.Duration
 	// changed is closed and replaced whenever waiting requests should look
 	// again.
 	changed chan struct{}
 }
 
-func newPacer(scale func(time.Duration) time.Duration) *pacer {
-	if scale == nil {
-		scale = func(d time.Duration) time.Duration { return d }
-	}
-	return &pacer{now: time.Now, scale: scale, changed: make(chan struct{})}
+// pacerConfig is what a pacer is made of; zero values take the defaults.
+type pacerConfig struct {
+	clock   Clock
+	scale   func(time.Duration) time.Duration
+	period  time.Duration
+	maxWait time.Duration
 }
 
-// wait blocks until the request may be sent, or ctx is done. It reports
-// whether the request goes as the probe of a spent window.
-func (p *pacer) wait(ctx context.Context) (probe bool, err error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
+func newPacer(cfg pacerConfig) *pacer {
+	p := &pacer{
+		clock:   cfg.clock,
+		scale:   cfg.scale,
+		period:  orDefault(cfg.period, DefaultRatePeriod),
+		maxWait: max(cfg.maxWait, 0),
+		pace:    1,
+		changed: make(chan struct{}),
 	}
+	if p.clock == nil {
+		p.clock = systemClock{}
+	}
+	if p.scale == nil {
+		p.scale = func(d time.Duration) time.Duration { return d }
+	}
+	// A few tokens of burst make up for requests that wake late, and stay
+	// well within the reserve.
+	p.spread = rate.NewLimiter(p.spreadRate(p.clock.Now()), spreadBurst)
+	return p
+}
+
+// ticket is what wait says of a request, for observe.
+type ticket struct {
+	seq, epoch uint64
+	// probe is set on the request that finds out what is left.
+	probe bool
+}
+
+// wait blocks until the request may be sent, ctx is done, or the run has
+// waited for the rate limit as long as it may.
+func (p *pacer) wait(ctx context.Context) (ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return ticket{}, err
+	}
+	holding := false
 	for {
 		p.mu.Lock()
-		now := p.now()
-		var until time.Time
-		if p.known && !p.resetAt.IsZero() && !now.Before(p.resetAt) {
-			// The window has reset: the next answer tells what is left.
-			p.known, p.resetAt = false, time.Time{}
+		now := p.clock.Now()
+		t, until, limited, ok := p.admit(now)
+		if ok {
+			if holding {
+				p.release(now)
+			}
+			p.mu.Unlock()
+			return t, nil
 		}
-		switch {
-		case now.Before(p.pauseUntil):
-			until = p.pauseUntil
-		case !p.known || p.remaining > 0:
-			p.remaining--
-			p.inFlight++
-			p.mu.Unlock()
-			return false, nil
-		case !p.resetAt.IsZero():
-			until = p.resetAt
-		case !p.probing && p.inFlight == 0:
-			// The window is spent and when it resets is unknown: one
-			// request finds out, alone, so that its answer counts exactly.
-			p.probing = true
-			p.inFlight++
-			p.mu.Unlock()
-			return true, nil
+		if limited && !holding {
+			p.hold(now)
+			holding = true
+		}
+		if holding {
+			left := p.maxWait - p.heldAt(now)
+			if left <= 0 {
+				p.release(now)
+				err := p.waitExceeded(now)
+				p.mu.Unlock()
+				return ticket{}, err
+			}
+			if until.IsZero() || until.Sub(now) > left {
+				until = now.Add(left)
+			}
 		}
 		changed := p.changed
 		p.mu.Unlock()
-		if err := sleepUntil(ctx, until, changed); err != nil {
-			return false, err
+		if err := p.sleep(ctx, now, until, changed); err != nil {
+			if holding {
+				p.mu.Lock()
+				p.release(p.clock.Now())
+				p.mu.Unlock()
+			}
+			return ticket{}, err
 		}
 	}
 }
 
-// observe reads the rate-limit headers of an answer (nil when the request
-// failed without one); probe is what wait said of the request.
-func (p *pacer) observe(resp *http.Response, probe bool) {
+// admit decides, with p.mu held, whether a request may go now. When it may
+// not, until is when to look again (zero: when something changes), and
+// limited says whether the rate limit is what holds it back.
+func (p *pacer) admit(now time.Time) (t ticket, until time.Time, limited, ok bool) {
+	if !p.resetAt.IsZero() && !now.Before(p.resetAt) {
+		// The window has turned: the next answer tells what is left.
+		p.known, p.resetAt = false, time.Time{}
+	}
+	switch {
+	case now.Before(p.pauseUntil):
+		return ticket{}, p.pauseUntil, true, false
+	case !p.known || p.remaining <= 0 && !p.unlimited:
+		if p.probing {
+			return ticket{}, time.Time{}, p.known, false
+		}
+		if p.known && !p.resetAt.IsZero() {
+			return ticket{}, p.resetAt, true, false
+		}
+		if p.known {
+			// Spent, and when it comes back is unknown: find out, at the
+			// spreading rate.
+			if at, ok := p.takeToken(now); !ok {
+				return ticket{}, at, true, false
+			}
+		}
+		p.probing = true
+		return p.send(true), time.Time{}, false, true
+	case p.unlimited || p.remaining > p.reserve():
+		return p.send(false), time.Time{}, false, true
+	}
+	if at, ok := p.takeToken(now); !ok {
+		return ticket{}, at, true, false
+	}
+	return p.send(false), time.Time{}, false, true
+}
+
+// send counts a request that goes.
+func (p *pacer) send(probe bool) ticket {
+	p.sent++
+	p.inFlight++
+	p.remaining--
+	return ticket{seq: p.sent, epoch: p.epoch, probe: probe}
+}
+
+// reserve is how much of the budget is spread out rather than spent at
+// once.
+func (p *pacer) reserve() int {
+	return max(minReserve, int(math.Ceil(float64(p.limitOrAssumed())*reserveShare)))
+}
+
+func (p *pacer) limitOrAssumed() int {
+	if p.limit > 0 {
+		return p.limit
+	}
+	return assumedLimit
+}
+
+// takeToken takes the spreading rate's next token, or says when it comes.
+func (p *pacer) takeToken(now time.Time) (time.Time, bool) {
+	p.spread.SetLimitAt(now, p.spreadRate(now))
+	r := p.spread.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return now.Add(d), false
+	}
+	return now, true
+}
+
+// currentPace is the share of the limit that spread requests use now: the
+// pace as of its last decrease, recovered since.
+func (p *pacer) currentPace(now time.Time) float64 {
+	if p.paceAt.IsZero() {
+		return p.pace
+	}
+	recovered := paceRecovery * now.Sub(p.paceAt).Seconds() / p.period.Seconds()
+	return min(1, p.pace+max(recovered, 0))
+}
+
+func (p *pacer) spreadRate(now time.Time) rate.Limit {
+	return rate.Limit(float64(p.limitOrAssumed()) * p.currentPace(now) / p.period.Seconds())
+}
+
+// slowDown halves the spreading rate after a 429, once for all the
+// requests that were under way together.
+func (p *pacer) slowDown(now time.Time, t ticket) {
+	if t.epoch != p.epoch {
+		return
+	}
+	p.pace = max(p.currentPace(now)*paceDecrease, minPace)
+	p.paceAt = now
+	p.epoch++
+}
+
+// observe reads the rate-limit headers of a request's answer (nil when it
+// got none).
+func (p *pacer) observe(t ticket, resp *http.Response) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.wake()
 	p.inFlight--
-	if probe {
+	if t.probe {
 		p.probing = false
 	}
-	defer p.wake()
 	if resp == nil {
 		return
 	}
-	now := p.now()
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		// A wait longer than the client takes fails the requests instead:
-		// holding them all back would only delay that.
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok && wait <= MaxRetryAfter {
-			until := now.Add(p.scale(wait))
-			if until.After(p.pauseUntil) {
-				p.pauseUntil = until
-			}
-			if resp.StatusCode == http.StatusTooManyRequests {
-				p.known, p.remaining, p.resetAt = true, 0, until
-			}
-			return
-		}
+	now := p.clock.Now()
+	if limit, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit")); err == nil && limit > 0 {
+		p.limit = limit
 	}
-	remaining, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
-	if err != nil {
-		if probe {
-			p.known = false // no figures to go by: let requests through
+	if wait, ok := rateLimitedWait(resp, now); ok {
+		p.lastStatus, p.lastRetryAfter = resp.StatusCode, wait
+		if until := now.Add(p.scale(wait)); until.After(p.pauseUntil) {
+			p.pauseUntil = until
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			p.known, p.unlimited, p.remaining = true, false, 0
+			p.slowDown(now, t)
 		}
 		return
 	}
-	// The other requests in flight may not be counted in this answer yet.
-	// Answers can arrive out of order, so within a window the count only
-	// goes down; a fresh window is recognised by the probe or the reset.
+	remaining, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
+	if err != nil {
+		if !p.known {
+			// No figures to go by: Zendesk reports no limit.
+			p.known, p.unlimited = true, true
+		}
+		return
+	}
+	// The requests under way may not be counted in this answer yet:
+	// counting them as spent may underrate what is left, never overrate it.
 	left := max(remaining-p.inFlight, 0)
-	if p.known && !probe {
+	if p.known && !p.unlimited && t.seq <= p.newAfter {
 		left = min(left, p.remaining)
+	} else {
+		p.newAfter = p.sent
 	}
-	p.known, p.remaining = true, left
-	if reset, err := strconv.Atoi(resp.Header.Get("Ratelimit-Reset")); err == nil {
-		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
-	} else if remaining > 0 {
+	p.known, p.unlimited, p.remaining = true, false, left
+	// When the window turns matters once the budget is spent: until then
+	// no request goes, and then one finds out what the new window holds.
+	reset, err := strconv.Atoi(resp.Header.Get("Ratelimit-Reset"))
+	switch {
+	case p.remaining > 0:
 		p.resetAt = time.Time{}
+	case err == nil && reset >= 0:
+		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
 	}
+}
+
+// rateLimitedWait reports whether an answer says that Zendesk refused the
+// request for the rate limit or held it back for a while without
+// processing it (a 429, or a 503 with a Retry-After the client waits out),
+// and how long it asked to wait.
+func rateLimitedWait(resp *http.Response, now time.Time) (time.Duration, bool) {
+	wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		if !ok {
+			return pauseWithoutRetryAfter, true
+		}
+		return wait, wait <= MaxRetryAfter
+	case http.StatusServiceUnavailable:
+		return wait, ok && wait <= MaxRetryAfter
+	}
+	return 0, false
+}
+
+// hold and release count the requests held back by the rate limit, and
+// the time during which any was.
+func (p *pacer) hold(now time.Time) {
+	if p.holding == 0 {
+		p.holdingSince = now
+	}
+	p.holding++
+}
+
+func (p *pacer) release(now time.Time) {
+	p.holding--
+	if p.holding == 0 {
+		p.held += now.Sub(p.holdingSince)
+	}
+}
+
+// heldAt is the time during which requests were held back, up to now.
+func (p *pacer) heldAt(now time.Time) time.Duration {
+	if p.holding > 0 {
+		return p.held + now.Sub(p.holdingSince)
+	}
+	return p.held
+}
+
+func (p *pacer) waitExceeded(now time.Time) error {
+	return &RateLimitWaitError{Waited: p.heldAt(now), Limit: p.maxWait, LastStatus: p.lastStatus, RetryAfter: p.lastRetryAfter}
 }
 
 // wake tells the waiting requests to look again; p.mu is held.
@@ -146,14 +400,14 @@ func (p *pacer) wake() {
 	p.changed = make(chan struct{})
 }
 
-// sleepUntil waits until t (forever when t is zero) or until changed is
-// closed or ctx is done.
-func sleepUntil(ctx context.Context, t time.Time, changed <-chan struct{}) error {
+// sleep waits until until (no limit when zero), until changed is closed or
+// ctx is done.
+func (p *pacer) sleep(ctx context.Context, now, until time.Time, changed <-chan struct{}) error {
 	var timeout <-chan time.Time
-	if !t.IsZero() {
-		timer := time.NewTimer(time.Until(t))
+	if !until.IsZero() {
+		timer := p.clock.NewTimer(until.Sub(now))
 		defer timer.Stop()
-		timeout = timer.C
+		timeout = timer.C()
 	}
 	select {
 	case <-ctx.Done():
@@ -164,32 +418,46 @@ func sleepUntil(ctx context.Context, t time.Time, changed <-chan struct{}) error
 	return nil
 }
 
-// pacedTransport holds each request until the pacer lets it go.
-type pacedTransport struct {
-	base  http.RoundTripper
-	pacer *pacer
+// RateLimitWaitError is a request that was not sent because the run had
+// waited for Zendesk's rate limit as long as Config.MaxRateLimitWait
+// allows. Nothing is in doubt: the request never reached Zendesk.
+type RateLimitWaitError struct {
+	Method string
+	Path   string
+	// Waited is how long requests of the run were held back, in all.
+	Waited time.Duration
+	// Limit is Config.MaxRateLimitWait.
+	Limit time.Duration
+	// LastStatus and RetryAfter describe the last answer that asked to
+	// wait (LastStatus 0 when none did: the budget Zendesk reported was
+	// spent).
+	LastStatus int
+	RetryAfter time.Duration
+	// Answer is Zendesk's refusal of this very request, when it had one:
+	// the request was not sent again.
+	Answer *APIError
 }
 
-func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	probe, err := t.pacer.wait(req.Context())
-	if err != nil {
-		return nil, &notSentError{err: err}
+func (e *RateLimitWaitError) Error() string {
+	waited := fmt.Sprintf("requests waited %s in all for Zendesk's rate limit during this run, the most allowed (%s)",
+		e.Waited.Round(time.Second), e.Limit)
+	switch {
+	case e.Answer != nil:
+		return fmt.Sprintf("%s; not sent again: %s", e.Answer.Error(), waited)
+	case e.Method != "":
+		waited = fmt.Sprintf("%s %s: not sent: %s", e.Method, e.Path, waited)
 	}
-	resp, err := t.base.RoundTrip(req)
-	t.pacer.observe(resp, probe)
-	var opErr *net.OpError
-	if err != nil && errors.As(err, &opErr) && opErr.Op == "dial" {
-		// No connection, so the request never left: a create can be sent
-		// again without looking for it first.
-		return nil, &notSentError{err: err}
+	if e.LastStatus != 0 {
+		waited += fmt.Sprintf("; the last answer that asked to wait was HTTP %d %s with Retry-After %s",
+			e.LastStatus, http.StatusText(e.LastStatus), e.RetryAfter)
 	}
-	return resp, err
+	return waited
 }
 
-// notSentError is a request given up before it left: it had no effect.
-type notSentError struct{ err error }
-
-func (e *notSentError) Error() string { return "request not sent: " + e.err.Error() }
-func (e *notSentError) Unwrap() []error {
-	return []error{e.err, errNotSent}
+// Unwrap returns Zendesk's refusal, when there was one.
+func (e *RateLimitWaitError) Unwrap() error {
+	if e.Answer == nil {
+		return nil
+	}
+	return e.Answer
 }

@@ -47,7 +47,7 @@ type reader struct {
 }
 
 func newReader(c *Client, window time.Duration) *reader {
-	r := &reader{c: c, gauge: &gauge{}, listing: map[int64]*flight{}}
+	r := &reader{c: c, gauge: newGauge(c.clock), listing: map[int64]*flight{}}
 	r.users = newBatcher(r.gauge, window, showManyLimit, r.showMany)
 	r.externalIDs = newBatcher(r.gauge, window, showManyLimit, r.showManyByExternalID)
 	return r

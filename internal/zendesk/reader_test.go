@@ -91,7 +91,34 @@ func wantRoutes(t *testing.T, fake *zendesktest.Server, want map[zendesktest.Rou
 	}
 }
 
-func TestLookupIdentity_concurrentReadsShareOneShowMany(t *testing.T) {
+// showManyUsers returns the users each show_many asked for, and fails the
+// test on any other request, or a user asked for twice.
+func showManyUsers(t *testing.T, fake *zendesktest.Server) [][]string {
+	t.Helper()
+	var batches [][]string
+	seen := map[string]bool{}
+	for _, r := range fake.Requests() {
+		if r.Route != zendesktest.RouteShowMany || r.Status != 200 {
+			t.Errorf("%s %s?%s answered %d, want show_many only", r.Method, r.Path, r.RawQuery, r.Status)
+			continue
+		}
+		q, _ := url.ParseQuery(r.RawQuery)
+		ids := strings.Split(q.Get("ids"), ",")
+		for _, id := range ids {
+			if seen[id] {
+				t.Errorf("user %s was read twice", id)
+			}
+			seen[id] = true
+		}
+		batches = append(batches, ids)
+	}
+	return batches
+}
+
+// How many batches concurrent lookups make depends on when each starts
+// (the batcher's tests drive that with a clock); what holds however fast
+// the machine is: each user is read once, through show_many.
+func TestLookupIdentity_concurrentReadsShareShowMany(t *testing.T) {
 	t.Parallel()
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	var all []zendesktest.Identity
@@ -101,17 +128,20 @@ func TestLookupIdentity_concurrentReadsShareOneShowMany(t *testing.T) {
 	}
 	c := readerClient(t, fake)
 	lookupAll(t, c, all)
-	// Ten users, read by twenty concurrent lookups: one batch, or a few
-	// when goroutines start far enough apart that eight of them wait alone.
-	batches := fake.Count(zendesktest.RouteShowMany)
-	if batches < 1 || batches > 3 || fake.TotalRequests() != batches {
-		t.Fatalf("%d show_many of %d requests for 10 users, want 1 to 3 and nothing else", batches, fake.TotalRequests())
+	batches := showManyUsers(t, fake)
+	users := 0
+	for _, b := range batches {
+		users += len(b)
+	}
+	if users != 10 {
+		t.Errorf("show_many read %d users, want the 10", users)
 	}
 
 	// Everything is known now: reading it all again costs nothing.
+	before := fake.TotalRequests()
 	lookupAll(t, c, all)
-	if n := fake.TotalRequests(); n != batches {
-		t.Errorf("reading again sent %d more requests", n-batches)
+	if n := fake.TotalRequests(); n != before {
+		t.Errorf("reading again sent %d more requests", n-before)
 	}
 }
 
@@ -125,19 +155,14 @@ func TestLookupIdentity_aBatchHoldsAtMostOneHundredUsers(t *testing.T) {
 	}
 	lookupAll(t, readerClient(t, fake), all)
 	users := 0
-	for _, r := range fake.Requests() {
-		if r.Route != zendesktest.RouteShowMany || r.Status != 200 {
-			t.Errorf("%s %s?%s answered %d", r.Method, r.Path, r.RawQuery, r.Status)
-		}
-		q, _ := url.ParseQuery(r.RawQuery)
-		ids := strings.Split(q.Get("ids"), ",")
+	for _, ids := range showManyUsers(t, fake) {
 		if len(ids) > showManyLimit {
 			t.Errorf("a show_many asked for %d users", len(ids))
 		}
 		users += len(ids)
 	}
-	if n := fake.TotalRequests(); n < 2 || n > 4 || users != 150 {
-		t.Errorf("%d show_many for %d users in all, want 2 to 4 for 150", n, users)
+	if users != 150 {
+		t.Errorf("show_many read %d users, want the 150", users)
 	}
 }
 

@@ -12,15 +12,22 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// retrier returns the retry policy for one request:
+// retrier returns the retry policy for one request's failures. Answers
+// that ask to wait for the rate limit (a 429, or a 503 with Retry-After)
+// never reach it: the paced transport below waits and sends the request
+// again itself, since Zendesk did not process it, without using up
+// MaxRetries. What is left:
 //
-//   - 429 and 503 are retried for every method after the Retry-After wait:
-//     Zendesk did not process the request.
 //   - Other 5xx answers and failed connections are retried only when the
 //     request is idempotent (GET, PUT, DELETE). A POST that got no answer
 //     may have created the identity; CreateIdentity checks before sending
 //     it again.
-//   - Everything else is final.
+//   - A request that could not connect at all never left, and is retried
+//     whatever its method.
+//   - A 401 for a token that can be renewed is retried once with a new one.
+//   - Everything else is final, including a 429 or 503 whose Retry-After is
+//     longer than the client waits, and a request given up because the run
+//     waited for the rate limit as long as it may.
 //
 // MaxRetries bounds the attempts, and the context cancels any wait.
 func (c *Client) retrier(method, path string, idempotent bool) *retryablehttp.Client {
@@ -61,8 +68,16 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 	if ctx.Value(noRetriesKey{}) != nil {
 		return false, nil
 	}
+	if state, ok := ctx.Value(callStateKey{}).(*callState); ok && state.waited != nil {
+		// The answer goes back as it is; do() adds why it was not sent again.
+		return false, nil //nolint:nilerr // no error here: see above
+	}
 	fields := map[string]any{"method": method, "path": path}
 	if err != nil {
+		var waited *RateLimitWaitError
+		if errors.As(err, &waited) || IsTokenExchange(err) {
+			return false, nil
+		}
 		if errors.Is(err, errNotSent) {
 			// No connection could be made: the request never left, so
 			// sending it again is safe whatever its method.
@@ -86,14 +101,12 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 	}
 	fields["status"] = resp.StatusCode
 	switch status := resp.StatusCode; {
-	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		// The paced transport waits out every Retry-After it can: one that
+		// comes back here asks for longer than the client waits.
 		fields["retry_after"] = resp.Header.Get("Retry-After")
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > MaxRetryAfter {
-			c.log.Warn(ctx, "Zendesk asked to retry later than the provider waits", fields)
-			return false, nil
-		}
-		c.log.Warn(ctx, "Zendesk asked to retry later", fields)
-		return true, nil
+		c.log.Warn(ctx, "Zendesk asked to retry later than the provider waits", fields)
+		return false, nil
 	case status == http.StatusUnauthorized && c.renewToken(ctx, resp):
 		c.log.Debug(ctx, "Zendesk rejected the access token; retrying with a renewed one", fields)
 		return true, nil
@@ -104,10 +117,9 @@ func (c *Client) shouldRetry(ctx context.Context, method, path string, idempoten
 	return false, nil
 }
 
-// backoff waits as long as Zendesk's Retry-After asks on 429 and 503, and
-// exponentially longer between other attempts.
+// backoff waits exponentially longer between attempts.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
+	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
 	if c.wait != nil {
 		return c.wait(wait)
 	}
@@ -117,6 +129,11 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 // giveUp turns the last attempt of a request that will not be sent again
 // into an error naming the request, the attempts and the last answer.
 func giveUp(method, path string, resp *http.Response, err error, attempts int) error {
+	var waited *RateLimitWaitError
+	if errors.As(err, &waited) {
+		waited.Method, waited.Path = method, path
+		return waited
+	}
 	if IsTokenExchange(err) {
 		// Renewing the access token failed before the retry: that failure,
 		// not the 401 that asked for the renewal, is what to fix.
@@ -202,6 +219,9 @@ func (c *Client) renewToken(ctx context.Context, resp *http.Response) bool {
 type callState struct {
 	attempts int
 	renewed  bool
+	// waited is set when the last answer asked to wait for the rate limit
+	// and the run had waited as long as it may.
+	waited *RateLimitWaitError
 }
 
 type callStateKey struct{}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -154,6 +155,91 @@ func TestRetry_retryAfterBeyondWhatTheClientWaits(t *testing.T) {
 	}
 	if got := waits.all(); len(got) != 0 {
 		t.Errorf("the client waited %v", got)
+	}
+}
+
+// A 429, or a 503 with Retry-After, says the request was not processed:
+// it is waited out and sent again however often it comes, and never uses up
+// max_retries, which is kept for real failures.
+func TestRetry_rateLimitedAnswersNeverUseMaxRetries(t *testing.T) {
+	t.Parallel()
+	for _, fault := range []zendesktest.Fault{
+		{Kind: zendesktest.FaultStatus, Status: http.StatusTooManyRequests, RetryAfter: 1, Times: 8},
+		{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 1, Times: 8},
+	} {
+		for _, op := range operations {
+			t.Run(http.StatusText(fault.Status)+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				fake, userID, phoneID := retryFixture(t)
+				f := fault
+				f.Route = op.route
+				fake.AddFault(f)
+				c, waits := newTestClient(t, fake, withMaxRetries(0))
+
+				if err := op.call(c, userID, phoneID); err != nil {
+					t.Fatal(err)
+				}
+				wantRequests(t, fake, repeat(op.route, 9)...)
+				if got := waits.all(); len(got) != 8 {
+					t.Errorf("waits = %v, want eight Retry-Afters", got)
+				}
+				if op.route == zendesktest.RouteCreate && len(fake.Identities(userID)) != 3 {
+					t.Errorf("the user has %d identities, want 3", len(fake.Identities(userID)))
+				}
+			})
+		}
+	}
+}
+
+// Rate-limited answers between real failures change nothing of how many
+// real failures a request may meet.
+func TestRetry_realFailuresStayBoundedAmongRateLimitedAnswers(t *testing.T) {
+	t.Parallel()
+	fake, userID, phoneID := retryFixture(t)
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShow, Status: 429, RetryAfter: 1, Every: 2})
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShow, Status: 500})
+	c, _ := newTestClient(t, fake, withMaxRetries(2))
+
+	_, err := c.GetIdentity(context.Background(), userID, phoneID)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError || apiErr.Attempts != 3 {
+		t.Fatalf("got %v, want the 500 after 3 attempts", err)
+	}
+	if n := fake.CountStatus(500); n != 3 {
+		t.Errorf("%d answers were 500, want 3 (max_retries 2)", n)
+	}
+	if n := fake.CountStatus(429); n == 0 {
+		t.Error("no answer was 429: the test shows nothing")
+	}
+}
+
+// The run's limit on waiting for the rate limit ends a request that
+// Zendesk keeps refusing, with Zendesk's answer and what happened.
+func TestRetry_theWaitForTheRateLimitIsBounded(t *testing.T) {
+	t.Parallel()
+	fake, userID, _ := retryFixture(t)
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteCreate, Status: 429, RetryAfter: 1})
+	// Each Retry-After of a second is waited for 20ms; the run may wait 100ms.
+	c, _ := newTestClient(t, fake, withMaxRateLimitWait(100*time.Millisecond),
+		withWait(func(time.Duration) time.Duration { return 20 * time.Millisecond }))
+
+	_, err := c.CreateIdentity(context.Background(), userID, CreateIdentityRequest{Type: "email", Value: "new@example.org"})
+	var waited *RateLimitWaitError
+	if !errors.As(err, &waited) || waited.Waited < 100*time.Millisecond || waited.Limit != 100*time.Millisecond {
+		t.Fatalf("got %v, want a RateLimitWaitError after 100ms", err)
+	}
+	if StatusCode(err) != http.StatusTooManyRequests {
+		t.Errorf("StatusCode = %d, want Zendesk's 429", StatusCode(err))
+	}
+	if !strings.Contains(err.Error(), "HTTP 429 Too Many Requests") || !strings.Contains(err.Error(), "in all for Zendesk's rate limit") {
+		t.Errorf("error %q does not say what happened", err)
+	}
+	// Refused every time: nothing was created, and nothing is looked for.
+	if n := fake.Count(zendesktest.RouteList); n != 0 {
+		t.Errorf("%d lookups after a refused create", n)
+	}
+	if n := len(fake.Identities(userID)); n != 2 {
+		t.Errorf("the user has %d identities, want the 2 it had", n)
 	}
 }
 
@@ -341,12 +427,9 @@ func TestRetry_exhausted(t *testing.T) {
 		wantAttempts int
 		wantWaits    []time.Duration // nil: not checked
 	}{
-		{"503 with Retry-After", 2,
-			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 1}, false,
-			repeat(show, 3), 503, 3, nil},
-		{"429 with Retry-After", 2,
-			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 429, RetryAfter: 1}, false,
-			repeat(show, 3), 429, 3, nil},
+		{"503 without Retry-After", 2,
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503}, false,
+			repeat(show, 3), 503, 3, []time.Duration{testWaitMin, 2 * testWaitMin}},
 		{"500 with growing backoff", 4,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500}, false,
 			repeat(show, 5), 500, 5, []time.Duration{testWaitMin, 2 * testWaitMin, 4 * testWaitMin, testWaitMax}},
@@ -354,14 +437,14 @@ func TestRetry_exhausted(t *testing.T) {
 			zendesktest.Fault{Kind: zendesktest.FaultDrop}, false,
 			repeat(show, 3), 0, 3, []time.Duration{testWaitMin, 2 * testWaitMin}},
 		{"no retries", 0,
-			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 1}, false,
-			repeat(show, 1), 503, 1, nil},
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503}, false,
+			repeat(show, 1), 503, 1, []time.Duration{}},
 		{"no retries, 500", 0,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500}, false,
 			repeat(show, 1), 500, 1, []time.Duration{}},
-		{"create on 503", 2,
-			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 1}, true,
-			repeat(create, 3), 503, 3, nil},
+		{"create on 503 without Retry-After: not processed, so not checked, and final", 2,
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503}, true,
+			repeat(create, 1), 503, 1, []time.Duration{}},
 		{"create on 500, checked before each resend", 2,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500}, true,
 			[]zendesktest.Route{create, list, create, list, create, list}, 500, 3, []time.Duration{testWaitMin, 2 * testWaitMin}},
@@ -419,7 +502,7 @@ func TestRetry_exhausted(t *testing.T) {
 func TestRetry_exhaustedErrorMentionsTheAttempts(t *testing.T) {
 	t.Parallel()
 	fake, userID, phoneID := retryFixture(t)
-	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 2})
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503})
 	c, _ := newTestClient(t, fake, withMaxRetries(2))
 
 	_, err := c.GetIdentity(context.Background(), userID, phoneID)
@@ -430,7 +513,7 @@ func TestRetry_exhaustedErrorMentionsTheAttempts(t *testing.T) {
 	want := APIError{
 		Method: http.MethodGet, Path: identityPath(userID, phoneID), StatusCode: 503,
 		Code: "ServiceUnavailable", Description: "Zendesk is temporarily unavailable. Please try again later.",
-		RetryAfter: 2 * time.Second, Attempts: 3,
+		Attempts: 3,
 	}
 	if !equalAPIErrors(*apiErr, want) {
 		t.Errorf("APIError = %#v, want %#v", *apiErr, want)

@@ -15,9 +15,19 @@ type Options struct {
 	Addr string
 
 	// RateLimit is requests per window (0 = unlimited); RateLimitWindow
-	// defaults to one minute (tests shorten it).
+	// defaults to one minute (tests shorten it). RateLimiter is how they
+	// are counted: fixed windows (the default), a refilled bucket or a
+	// sliding window.
 	RateLimit       int
 	RateLimitWindow time.Duration
+	RateLimiter     RateLimiter
+
+	// OtherTraffic is the share of RateLimit (0 to 1) that other
+	// integrations spend on the same account while the fake runs: their
+	// requests arrive evenly and are always counted, so the provider gets
+	// the rest of the budget. They are not in the request log (see
+	// OtherRequests).
+	OtherTraffic float64
 
 	// IgnoreCreateFlags makes POST ignore "primary" and "verified" (some
 	// accounts do): the provider must then call make_primary / verify itself.
@@ -147,6 +157,9 @@ func New(opts Options) (*Server, error) {
 	if opts.RateLimitWindow <= 0 {
 		opts.RateLimitWindow = time.Minute
 	}
+	if opts.OtherTraffic < 0 || opts.OtherTraffic >= 1 {
+		return nil, fmt.Errorf("zendesktest: OtherTraffic must be a share from 0 to below 1, got %v", opts.OtherTraffic)
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("zendesktest: listen on %s: %w", opts.Addr, err)
@@ -156,7 +169,7 @@ func New(opts Options) (*Server, error) {
 		opts:    opts,
 		closing: make(chan struct{}),
 		creds:   newCredentials(),
-		limiter: rateLimiter{limit: opts.RateLimit, window: opts.RateLimitWindow},
+		limiter: newRateLimiter(opts.RateLimit, opts.RateLimitWindow, opts.RateLimiter, opts.OtherTraffic),
 
 		hostNotFound: opts.HostNotFound,
 	}

@@ -24,6 +24,9 @@
 //	-addr ADDR               listen address (default 127.0.0.1:0)
 //	-rate-limit N            requests per window, 0 = unlimited
 //	-rate-limit-window DUR   rate-limit window (default 1m)
+//	-rate-limiter NAME       how requests are counted: fixed (windows), bucket
+//	                         (refilled continuously) or sliding (window)
+//	-other-traffic SHARE     share of the limit other integrations spend (0 to 0.99)
 //	-latency DUR             delay every API request
 //	-users N                 extra generated users
 //	-seed=false              skip the default users

@@ -18,6 +18,8 @@ type config struct {
 	addr            string
 	rateLimit       int
 	rateLimitWindow time.Duration
+	rateLimiter     zendesktest.RateLimiter
+	otherTraffic    float64
 	latency         time.Duration
 	users           int
 	seed            bool
@@ -31,6 +33,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "listen address")
 	fs.IntVar(&c.rateLimit, "rate-limit", 0, "API requests per window (0 = unlimited)")
 	fs.DurationVar(&c.rateLimitWindow, "rate-limit-window", time.Minute, "rate-limit window")
+	fs.Func("rate-limiter", "how requests are counted: fixed (windows, the default), bucket (refilled continuously) or sliding (window)",
+		func(name string) (err error) {
+			c.rateLimiter, err = zendesktest.ParseRateLimiter(name)
+			return err
+		})
+	fs.Float64Var(&c.otherTraffic, "other-traffic", 0, "share of the rate limit that other integrations spend, from 0 to 0.99")
 	fs.DurationVar(&c.latency, "latency", 0, "delay added to every API request")
 	fs.IntVar(&c.users, "users", 0, "extra generated users (User N <userN@example.com>)")
 	fs.BoolVar(&c.seed, "seed", true, "seed the default users")
@@ -45,6 +53,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-rate-limit must not be negative")
 	case c.rateLimitWindow <= 0:
 		return c, errors.New("-rate-limit-window must be positive")
+	case c.otherTraffic < 0 || c.otherTraffic >= 1:
+		return c, errors.New("-other-traffic must be a share from 0 to below 1")
 	case c.latency < 0:
 		return c, errors.New("-latency must not be negative")
 	case c.users < 0:
@@ -63,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr:            cfg.addr,
 		RateLimit:       cfg.rateLimit,
 		RateLimitWindow: cfg.rateLimitWindow,
+		RateLimiter:     cfg.rateLimiter,
+		OtherTraffic:    cfg.otherTraffic,
 	}
 	if cfg.verbose {
 		// log.Logger serializes writes from concurrent requests.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -196,11 +197,31 @@ func TestRunRateLimitLatencyAndVerbose(t *testing.T) {
 	}
 }
 
+// The limiter flag picks a bucket refilled continuously: past the limit,
+// Retry-After is the time until one request is free, a minute at most at
+// 60 an hour.
+func TestRunTokenBucket(t *testing.T) {
+	f := start(t, "-rate-limit", "60", "-rate-limit-window", "1h", "-rate-limiter", "bucket", "-other-traffic", "0.3")
+	// Other traffic spends one of the 60 as the first request comes.
+	for i := range 59 {
+		if got := f.get(t, "/api/v2/users/1001/identities").StatusCode; got != 200 {
+			t.Fatalf("request %d answered %d", i, got)
+		}
+	}
+	resp := f.get(t, "/api/v2/users/1001/identities")
+	if retry, err := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != http.StatusTooManyRequests || err != nil || retry < 1 || retry > 60 {
+		t.Errorf("past the limit: %d with Retry-After %q, want 429 with 1 to 60", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	cases := [][]string{
 		{"-users", "-1"},
 		{"-rate-limit", "-1"},
 		{"-rate-limit-window", "0s"},
+		{"-rate-limiter", "leaky"},
+		{"-other-traffic", "1"},
+		{"-other-traffic", "-0.1"},
 		{"-latency", "-1s"},
 		{"-bogus"},
 		{"extra"},
