@@ -8,7 +8,8 @@ import (
 // showManyLimit is the most ids or external ids show_many accepts.
 const showManyLimit = 100
 
-type showManyJSON struct {
+// usersPageJSON is a page of users, as show_many and users/search answer.
+type usersPageJSON struct {
 	Users []userJSON `json:"users"`
 	// Identities is a pointer so that "asked for, none found" ([]) and "not
 	// asked for" (no key) stay distinct.
@@ -62,7 +63,7 @@ func (s *Server) showManyUsers(x *exchange) reply {
 			}
 		}
 	}
-	out := showManyJSON{Users: s.encodeUsers(x.base, found)}
+	out := usersPageJSON{Users: s.encodeUsers(x.base, found)}
 	if includes(q.Get("include"), "identities") && !s.opts.OmitIdentitySideload {
 		out.Identities = s.sideloadIdentities(x.base, found, s.opts.SideloadLimit)
 	}

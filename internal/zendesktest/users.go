@@ -29,14 +29,6 @@ func (s *Server) showUser(x *exchange) reply {
 	return jsonReply(http.StatusOK, userEnvelope{User: encodeUser(x.base, u, s.store.userEmail(u))})
 }
 
-type searchUsersJSON struct {
-	Users        []userJSON      `json:"users"`
-	Identities   *[]identityJSON `json:"identities,omitempty"`
-	NextPage     *string         `json:"next_page"`
-	PreviousPage *string         `json:"previous_page"`
-	Count        int             `json:"count"`
-}
-
 // searchUsers answers GET /api/v2/users/search with query= (Zendesk's
 // search syntax, through the search index) or external_id= (an exact
 // lookup), offset pagination and include=identities. Deleted users are never
@@ -71,7 +63,7 @@ func (s *Server) searchUsers(x *exchange) reply {
 		found = s.searchIndex(parseSearchQuery(query))
 	}
 	start, end := offsetBounds(page, perPage, len(found))
-	out := searchUsersJSON{Users: s.encodeUsers(x.base, found[start:end]), Count: len(found)}
+	out := usersPageJSON{Users: s.encodeUsers(x.base, found[start:end]), Count: len(found)}
 	out.NextPage, out.PreviousPage = offsetLinks(x, q, page, perPage, len(found))
 	if includes(q.Get("include"), "identities") && !s.opts.SearchOmitsIdentitySideload {
 		out.Identities = s.sideloadIdentities(x.base, found[start:end], 0)
