@@ -49,7 +49,7 @@ resource "zendesk_user_identity" "existing_2" {
   skip_verify_email    = null
   type                 = "phone_number"
   user_id              = 1002
-  value                = "+1 555-123-4567"
+  value                = "+15551234567"
   verified             = true
 }
 

@@ -8,14 +8,9 @@ import (
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
 )
 
-var (
-	// emailPattern is deliberately loose: one @, no spaces, a dot in the
-	// domain. Zendesk has the last word on anything subtler.
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
-	// phoneFormatting is what may separate the digits of a phone number.
-	phoneFormatting = strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "")
-	phoneDigits     = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
-)
+// emailPattern is deliberately loose: one @, no spaces, a dot in the
+// domain. Zendesk has the last word on anything subtler.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
 // checkValue returns why value cannot be an identity of identityType, or
 // nil. The messages name the value and what is allowed.
@@ -32,7 +27,7 @@ func checkValue(identityType, value string) error {
 			return fmt.Errorf("value %q is not a valid email address: a %s identity needs an address such as ana@example.com", value, identityType)
 		}
 	case zendesk.TypePhoneNumber, zendesk.TypeAgentForwarding:
-		if !phoneDigits.MatchString(phoneFormatting.Replace(value)) {
+		if !zendesk.IsPhoneNumber(value) {
 			return fmt.Errorf("value %q is not a plausible phone number: a %s identity needs 7 to 15 digits, optionally "+
 				"led by + and grouped with spaces, dashes, dots or parentheses; write it in E.164, such as +15550100200", value, identityType)
 		}

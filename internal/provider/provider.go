@@ -1,7 +1,7 @@
 // Package provider is the Terraform side of the Zendesk provider: the
 // provider configuration, the zendesk_user_identity resource with its
 // resource identity, list resource and verification action, and the
-// zendesk_user_identities data source.
+// zendesk_user_identities and zendesk_user data sources.
 package provider
 
 import (

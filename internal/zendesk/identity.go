@@ -96,30 +96,48 @@ func E164(number string) (e164 string, ok bool) {
 // phoneSeparators are what may stand between the digits of a number.
 const phoneSeparators = " -.()"
 
+// phoneDigits splits a phone value into its digits and whether a "+" leads
+// them; ok is false when it holds anything but digits, separators and that
+// leading "+".
+func phoneDigits(value string) (digits string, international, ok bool) {
+	v := strings.TrimSpace(value)
+	international = strings.HasPrefix(v, "+")
+	var b strings.Builder
+	for _, r := range strings.TrimPrefix(v, "+") {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case !strings.ContainsRune(phoneSeparators, r):
+			return "", false, false
+		}
+	}
+	return b.String(), international, true
+}
+
+// IsPhoneNumber reports whether a value can be a phone number: 7 to 15
+// digits, optionally led by "+" and grouped with spaces, dashes, dots or
+// parentheses. Zendesk has the last word on anything subtler.
+func IsPhoneNumber(value string) bool {
+	digits, _, ok := phoneDigits(value)
+	return ok && len(digits) >= 7 && len(digits) <= 15
+}
+
 // phoneNumber is the number a phone value names: its digits, after the
 // "+" of an international number. Ten digits without a country code are
 // a North American number (+1), as Zendesk formats a direct line. A value
 // that holds anything but digits, separators and a leading "+" is kept as
 // it is, so it only ever equals itself.
 func phoneNumber(value string) string {
-	v := strings.TrimSpace(value)
-	international := strings.HasPrefix(v, "+")
-	var digits strings.Builder
-	for _, r := range strings.TrimPrefix(v, "+") {
-		switch {
-		case r >= '0' && r <= '9':
-			digits.WriteRune(r)
-		case !strings.ContainsRune(phoneSeparators, r):
-			return value
-		}
-	}
+	digits, international, ok := phoneDigits(value)
 	switch {
+	case !ok:
+		return value
 	case international:
-		return "+" + digits.String()
-	case digits.Len() == 10:
-		return "+1" + digits.String()
+		return "+" + digits
+	case len(digits) == 10:
+		return "+1" + digits
 	}
-	return digits.String()
+	return digits
 }
 
 // CreateIdentityRequest is the body of a create call. Primary and Verified

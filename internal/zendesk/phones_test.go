@@ -64,6 +64,27 @@ func TestIsE164(t *testing.T) {
 	}
 }
 
+func TestIsPhoneNumber(t *testing.T) {
+	t.Parallel()
+	for number, want := range map[string]bool{
+		"+15550100200":        true,
+		"+1 (555) 010-0200":   true,
+		"555.010.0200":        true,
+		"5550100":             true,
+		"+123456789012345":    true,
+		"555010":              false,
+		"+1234567890123456":   false,
+		"1+5550100200":        false,
+		"+1 555 010 0200 x12": false,
+		"call +15550100200":   false,
+		"":                    false,
+	} {
+		if got := IsPhoneNumber(number); got != want {
+			t.Errorf("IsPhoneNumber(%q) = %t, want %t", number, got, want)
+		}
+	}
+}
+
 // An account that formats phone numbers stores another spelling of the
 // number it is sent: the number is still found by the spelling sent.
 func TestFindIdentity_aPhoneNumberZendeskFormatted(t *testing.T) {

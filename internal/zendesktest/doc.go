@@ -7,18 +7,18 @@
 // Zendesk does: primary flags per identity type, account-wide unique values,
 // value validation, verification state, deleted and suspended users, both
 // pagination styles, API-token and OAuth authentication with scopes, and the
-// /oauth/tokens client-credentials exchange. Where Zendesk's docs leave a
-// rule open (near matches and index lag of the search, duplicate external
-// ids, include_deleted), the fake picks one, says so, and offers an Options
-// switch for the other. On top of that it offers what a real account cannot: a rate limit
-// with a controllable clock, fault injection (errors, latency, dropped
-// connections, failures that happen after the change was committed, and
-// redirects) and a log of every request it answered.
+// /oauth/tokens client-credentials exchange. On top of that it offers what a
+// real account cannot: a rate limit with a controllable clock, fault
+// injection (errors, latency, dropped connections, failures that happen after
+// the change was committed, and redirects) and a log of every request it
+// answered.
 //
-// Where Zendesk may behave in more than one way, an Options switch picks the
-// other way: an account that formats or validates phone numbers, a list that
-// refuses undocumented type[] filters, a host that answers every path with an
-// HTML 404 page instead of the API. Each switch is off by default.
+// Where Zendesk's docs leave a rule open, the fake picks one way, says so,
+// and offers an Options switch, off by default, for the other: how the rate
+// limit is counted, an account that formats or validates phone numbers, a
+// list that refuses undocumented type[] filters, a host that answers every
+// path with an HTML 404 page instead of the API, near matches and index lag
+// of the user search, duplicate external ids, include_deleted.
 //
 // A Server is safe for concurrent use. Its model types and JSON encoding are
 // its own, deliberately independent of the provider's API client, so a
