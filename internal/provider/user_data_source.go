@@ -227,7 +227,7 @@ func notFoundDetail(e *zendesk.UserNotFoundError) string {
 	if len(e.NearMatches) > 0 {
 		fmt.Fprintf(&b, "\n\nZendesk's search returned %d user(s) with similar addresses, none of which holds this one exactly:", len(e.NearMatches))
 		for i, u := range e.NearMatches {
-			if i == 5 {
+			if i == zendesk.NearMatchesShown {
 				fmt.Fprintf(&b, "\n  - and %d more", len(e.NearMatches)-i)
 				break
 			}

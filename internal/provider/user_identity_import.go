@@ -13,11 +13,11 @@ import (
 	"github.com/tfzendesk/terraform-provider-zendesk/internal/zendesk"
 )
 
-const importFormats = "The import ID takes one of two forms:\n\n" +
+var importFormats = "The import ID takes one of two forms:\n\n" +
 	"  <user_id>:<identity_id>   e.g. 1001:50001\n" +
 	"  <user_id>:<type>:<value>  e.g. 1001:email:ana@example.com\n\n" +
 	"where user_id is the id of the user that owns the identity and type is one of " +
-	"email, twitter, facebook, google, phone_number or agent_forwarding."
+	joinOr(zendesk.CreatableTypes) + "."
 
 // importID is a parsed import ID: either identityID, or type and value.
 type importID struct {

@@ -227,14 +227,11 @@ func displayName(identity zendesk.Identity) string {
 	return fmt.Sprintf("user %d: %s %s (%s)", identity.UserID, identity.Type, identity.Value, strings.Join(flags, ", "))
 }
 
-// joinIDs renders ids as 1, 2 and 3.
+// joinIDs renders ids as 1, 2 or 3.
 func joinIDs(ids []int64) string {
 	s := make([]string, len(ids))
 	for i, id := range ids {
 		s[i] = fmt.Sprint(id)
 	}
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+	return joinOr(s)
 }

@@ -197,14 +197,19 @@ func (r *userIdentityResource) Delete(ctx context.Context, req resource.DeleteRe
 	resp.Diagnostics.AddError("Error deleting Zendesk user identity", detail)
 }
 
-// markdownList renders values as `a`, `b` and `c`.
+// markdownList renders values as `a`, `b` or `c`.
 func markdownList(values []string) string {
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = "`" + v + "`"
 	}
-	if len(quoted) < 2 {
-		return strings.Join(quoted, "")
+	return joinOr(quoted)
+}
+
+// joinOr renders items as a, b or c.
+func joinOr(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
 	}
-	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

@@ -35,7 +35,7 @@ const (
 // remembers the most that ever were at once: about Terraform's
 // -parallelism. When that many lookups wait on a gathering batch, no other
 // read can come to join it, so it goes without waiting for its window to
-// close. Its clock is the batchers' (nil: the system clock).
+// close. Its clock is the batchers'.
 type gauge struct {
 	clock Clock
 
@@ -43,22 +43,18 @@ type gauge struct {
 	active, busiest int
 }
 
-// newGauge returns a gauge whose batchers go by clock.
-func newGauge(clock Clock) *gauge { return &gauge{clock: clock} }
-
-func (g *gauge) now() time.Time {
-	if g.clock == nil {
-		return time.Now()
+// newGauge returns a gauge whose batchers go by clock (nil: the system
+// clock).
+func newGauge(clock Clock) *gauge {
+	if clock == nil {
+		clock = systemClock{}
 	}
-	return g.clock.Now()
+	return &gauge{clock: clock}
 }
 
-func (g *gauge) afterFunc(d time.Duration, f func()) Timer {
-	if g.clock == nil {
-		return systemClock{}.AfterFunc(d, f)
-	}
-	return g.clock.AfterFunc(d, f)
-}
+func (g *gauge) now() time.Time { return g.clock.Now() }
+
+func (g *gauge) afterFunc(d time.Duration, f func()) Timer { return g.clock.AfterFunc(d, f) }
 
 // enter counts a lookup under way, and returns its end.
 func (g *gauge) enter() (leave func()) {

@@ -98,22 +98,22 @@ type UserNotFoundError struct {
 	NearMatches []User
 }
 
-// nearMatchesShown bounds how many near matches an error names.
-const nearMatchesShown = 5
+// NearMatchesShown bounds how many near matches an error names.
+const NearMatchesShown = 5
 
 func (e *UserNotFoundError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no Zendesk user has %s %q", e.By, e.Value)
 	if len(e.NearMatches) > 0 {
 		fmt.Fprintf(&b, "; the search returned %d user(s) without that exact address: ", len(e.NearMatches))
-		for i, u := range e.NearMatches[:min(len(e.NearMatches), nearMatchesShown)] {
+		for i, u := range e.NearMatches[:min(len(e.NearMatches), NearMatchesShown)] {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(u.String())
 		}
-		if len(e.NearMatches) > nearMatchesShown {
-			fmt.Fprintf(&b, " and %d more", len(e.NearMatches)-nearMatchesShown)
+		if len(e.NearMatches) > NearMatchesShown {
+			fmt.Fprintf(&b, " and %d more", len(e.NearMatches)-NearMatchesShown)
 		}
 	}
 	if e.Searched {
