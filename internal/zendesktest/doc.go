@@ -12,8 +12,9 @@
 // ids, include_deleted), the fake picks one, says so, and offers an Options
 // switch for the other. On top of that it offers what a real account cannot: a rate limit
 // with a controllable clock, fault injection (errors, latency, dropped
-// connections, failures that happen after the change was committed, and
-// redirects) and a log of every request it answered.
+// connections, failures that happen after the change was committed, writes
+// acknowledged but not applied, and redirects) and a log of every request it
+// answered.
 //
 // Where Zendesk may behave in more than one way, an Options switch picks the
 // other way: an account that formats or validates phone numbers, a list that
