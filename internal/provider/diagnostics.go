@@ -20,8 +20,9 @@ func errorDetail(err error) string {
 	}
 	var answerErr *zendesk.AnswerError
 	if errors.As(err, &answerErr) {
-		return err.Error() + "\n\nThe answer does not describe the identity the request was about, so the provider does not record it. " +
-			"Zendesk's API always returns the identity it wrote: check that url or subdomain points at the account itself, not a proxy."
+		return err.Error() + "\n\nThe answer does not show what the request asked for, so the provider does not record it: the next " +
+			"refresh reads the identity from Zendesk. Zendesk's API answers with what it wrote: check that url or subdomain points at " +
+			"the account itself, not a proxy."
 	}
 	var waited *zendesk.RateLimitWaitError
 	if errors.As(err, &waited) {

@@ -274,12 +274,22 @@ func TestAccFaults_droppedConnectionsAndServerErrorsOnReadsUpdatesDeletes(t *tes
 
 func TestAccFaults_aCreateWhoseAnswerIsLost(t *testing.T) {
 	t.Parallel()
-	for _, kind := range []zendesktest.FaultKind{zendesktest.FaultAfterCommit, zendesktest.FaultDropAfterCommit} {
-		t.Run(kind.String(), func(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault zendesktest.Fault
+	}{
+		{"500 after the commit", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit}},
+		{"connection dropped after the commit", zendesktest.Fault{Kind: zendesktest.FaultDropAfterCommit}},
+		// What a proxy or load balancer in front of Zendesk may answer
+		// once Zendesk has created the identity.
+		{"503 without Retry-After after the commit", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusServiceUnavailable}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			env := newTestEnv(t, zendesktest.Options{})
 			users := env.users(4)
-			env.fake.AddFault(zendesktest.Fault{Kind: kind, Route: zendesktest.RouteCreate, Every: 3})
+			tc.fault.Route, tc.fault.Every = zendesktest.RouteCreate, 3
+			env.fake.AddFault(tc.fault)
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
 				CheckDestroy:             env.checkDestroyed,
@@ -303,6 +313,46 @@ func TestAccFaults_aCreateWhoseAnswerIsLost(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A create answered 503 without Retry-After was carried out, and the
+// lookup after it was served by a list that had not caught up: the create
+// sent again is refused as a duplicate. The provider looks once more,
+// finds the user's own identity (spelt as Zendesk formats the number) and
+// records it: one identity, known to the state.
+func TestAccFaults_aResentCreateRefusedAsADuplicateIsRecorded(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{FormatPhoneNumbers: true})
+	ana := env.user("Ana Lima")
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Route: zendesktest.RouteCreate, Status: http.StatusServiceUnavailable, Times: 1})
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteList, Status: http.StatusOK,
+		Body: `{"identities":[],"meta":{"has_more":false}}`, ContentType: "application/json", Times: 1})
+	phone := "zendesk_user_identity.phone"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.config(identityConfig("phone", ana.ID, "phone_number", "+1 555-010-0200")),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.storedValue(phone, "+15550100200"),
+				func(s *terraform.State) error {
+					phones := 0
+					for _, id := range env.fake.Identities(ana.ID) {
+						if id.Type == "phone_number" {
+							phones++
+							if got := s.RootModule().Resources[phone].Primary.ID; got != fmt.Sprint(id.ID) {
+								return fmt.Errorf("state holds identity %s, Zendesk %d", got, id.ID)
+							}
+						}
+					}
+					if phones != 1 {
+						return fmt.Errorf("Zendesk holds %d phone numbers of the user, want 1", phones)
+					}
+					return env.counts(map[zendesktest.Route]int{zendesktest.RouteCreate: 2})
+				},
+			),
+		}},
+	})
 }
 
 func TestAccFaults_retriesExhausted(t *testing.T) {

@@ -102,8 +102,15 @@ func (a *requestVerificationAction) Invoke(ctx context.Context, req action.Invok
 
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Asking Zendesk to send a verification email to %s (%s)", identity.Value, what)})
 	if err := client.RequestVerification(ctx, userID, identityID); err != nil {
+		// The client sends it again only when Zendesk certainly did not
+		// process it; what is left may or may not have sent the email.
+		outcome := "Zendesk did not send it: invoke the action again to ask for it."
+		if zendesk.OutcomeUnknown(err) {
+			outcome = "Zendesk may have sent it anyway: the request may have got through before the answer was lost. Check with " +
+				"the user before invoking the action again, so that they do not get the email twice."
+		}
 		resp.Diagnostics.AddError("Error requesting verification of a Zendesk user identity",
-			fmt.Sprintf("Asking Zendesk to send a verification email for %s failed.\n\n%s", what, errorDetail(err)))
+			fmt.Sprintf("Asking Zendesk to send a verification email for %s failed. %s\n\n%s", what, outcome, errorDetail(err)))
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Zendesk accepted: a verification email is on its way to %s", identity.Value)})

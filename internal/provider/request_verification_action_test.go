@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"testing"
 
@@ -135,5 +136,52 @@ func TestProtocol_actionRefusals(t *testing.T) {
 	}
 	if e.fake.VerificationEmails(verified.ID)+e.fake.VerificationEmails(phone.ID) != 0 {
 		t.Error("a refused invocation sent a verification email")
+	}
+}
+
+// A failed request says whether the email may have gone: after an answer
+// that leaves it open (a 503 without Retry-After may come from a proxy
+// after Zendesk took the request), the user may have it already; after one
+// that says Zendesk did not process the request, they do not.
+func TestProtocol_actionFailureSaysWhetherTheEmailMayHaveGone(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		fault      zendesktest.Fault
+		want       []string
+		wantEmails int
+	}{
+		{"503 without Retry-After after Zendesk took it",
+			zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusServiceUnavailable},
+			[]string{"Zendesk may have sent it anyway", "Check with the user before invoking the action again", "HTTP 503"}, 1},
+		{"503 without Retry-After before Zendesk took it",
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable},
+			[]string{"Zendesk may have sent it anyway", "HTTP 503"}, 0},
+		{"503 with a Retry-After longer than the provider waits",
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 3600},
+			[]string{"Zendesk did not send it: invoke the action again", "HTTP 503", "Zendesk asked to wait 1h0m0s"}, 0},
+		{"403",
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusForbidden},
+			[]string{"Zendesk did not send it: invoke the action again", "HTTP 403"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newProtocolEnv(t, zendesktest.Options{})
+			ana := e.fake.AddUser("Ana Lima", "ana@example.com")
+			work, err := e.fake.AddIdentity(zendesktest.Identity{UserID: ana.ID, Type: "email", Value: "ana.work@example.org"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.fault.Route = zendesktest.RouteRequestVerification
+			e.fake.AddFault(tc.fault)
+
+			_, diags := e.invoke(ana.ID, work.ID)
+			requireError(t, "InvokeAction", diags, append([]string{"Error requesting verification of a Zendesk user identity"}, tc.want...)...)
+			if n := e.fake.VerificationEmails(work.ID); n != tc.wantEmails {
+				t.Errorf("%d verification emails sent, want %d", n, tc.wantEmails)
+			}
+			// Never sent again: each request that gets through is an email.
+			e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteRequestVerification: 1})
+		})
 	}
 }

@@ -188,6 +188,17 @@ func TestAccUserIdentity_oneVerificationEmailPerAddress(t *testing.T) {
 			},
 		},
 		{
+			// A proxy's 503, without Retry-After, after Zendesk took it.
+			name: "Zendesk may have sent it behind a 503 without Retry-After: it is never asked for twice",
+			steps: []step{
+				{value: first, extra: providerAsks, fault: func(env *testEnv) {
+					env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Route: zendesktest.RouteRequestVerification,
+						Status: http.StatusServiceUnavailable, Times: 1})
+				}, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},
+				{value: first, extra: providerAsks, action: plancheck.ResourceActionNoop, wantEmails: map[string]int{first: 1}},
+			},
+		},
+		{
 			name: "a new value whose email Zendesk refused gets it at the next apply",
 			steps: []step{
 				{value: first, extra: providerAsks, action: plancheck.ResourceActionCreate, requests: 1, wantEmails: map[string]int{first: 1}},

@@ -243,3 +243,50 @@ func TestAccUserIdentity_planLeavesUnknownWhatTheApplyMayChange(t *testing.T) {
 		},
 	})
 }
+
+// make_primary acknowledged but not carried out: its answer lists the
+// identity as not primary. The apply fails with what came back, and the
+// state keeps primary = false, so the next plan makes it primary again.
+func TestAccUserIdentity_makePrimaryAnsweredWithoutTheFlag(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	work := "zendesk_user_identity.work"
+	config := func(extra ...string) string {
+		return env.config(identityConfig("work", ana.ID, "email", "ana.work@example.org", extra...))
+	}
+	primaryInZendesk := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			got, ok := env.identityByValue(ana.ID, "ana.work@example.org")
+			if !ok || got.Primary != want {
+				return fmt.Errorf("Zendesk holds %+v, want primary = %t", got, want)
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: config(), Check: primaryInZendesk(false)},
+			{
+				PreConfig: func() {
+					env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultNotApplied, Route: zendesktest.RouteMakePrimary, Times: 1})
+				},
+				Config: config("primary = true"),
+				ExpectError: errorLike("Error making Zendesk user identity primary", "make_primary", "Zendesk's answer is unusable",
+					`as not primary, and identity`, `("ana@example.com") as the user's primary email`, "does not record it"),
+			},
+			{
+				Config: config("primary = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(work, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(work, attr("primary"), knownvalue.Bool(true)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(primaryInZendesk(true), func(*terraform.State) error {
+					return env.counts(map[zendesktest.Route]int{zendesktest.RouteMakePrimary: 2})
+				}),
+			},
+		},
+	})
+}

@@ -60,8 +60,9 @@ type Config struct {
 	// to wait for, and returns the pause to take instead. Tests use it to
 	// observe waits without sleeping.
 	Wait func(time.Duration) time.Duration
-	// Clock is the time the pacing of requests and the batching of reads
-	// go by (default the system clock); tests move one by hand.
+	// Clock is the time the pacing of requests, the batching of reads and
+	// the wait before a create is sent again go by (default the system
+	// clock); tests move one by hand.
 	Clock Clock
 	// HTTPClient sends the requests (default: pooled, 60s per attempt).
 	HTTPClient *http.Client

@@ -38,8 +38,13 @@ type APIError struct {
 	// Location is where a redirect (3xx) pointed. The client never follows
 	// one: it would carry the credentials to another address.
 	Location string
-	// RetryAfter is the wait Zendesk asked for in its Retry-After header.
-	RetryAfter time.Duration
+	// RetryAfter is the wait Zendesk asked for in its Retry-After header,
+	// and HasRetryAfter whether the answer carried one that could be read
+	// (it may ask for no wait at all). A 503 with one says that Zendesk did
+	// not process the request; without one, it may come from a proxy in
+	// front of Zendesk after the request got through (see OutcomeUnknown).
+	RetryAfter    time.Duration
+	HasRetryAfter bool
 	// Attempts is how many times the request was sent before giving up.
 	Attempts int
 }
@@ -160,7 +165,7 @@ type errorObject struct {
 func newAPIError(method, path string, resp *http.Response, body []byte) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode}
 	if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		e.RetryAfter = wait
+		e.RetryAfter, e.HasRetryAfter = wait, true
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if location, err := resp.Location(); err == nil {
@@ -246,8 +251,9 @@ func truncate(s string, n int) string {
 }
 
 // AnswerError is a 2xx answer that does not hold what the request asks
-// for: a body that is not the expected JSON, or a create or update whose
-// answer lacks the identity or describes another one. Whatever sent it
+// for: a body that is not the expected JSON, a create or update whose
+// answer lacks the identity or describes another one, or a make_primary
+// whose collection does not show the identity as primary. Whatever sent it
 // received the request, so a create may have been carried out.
 type AnswerError struct {
 	Method string

@@ -112,7 +112,7 @@ func TestAPIError_everyShape(t *testing.T) {
 		{
 			name: "text/plain rate limit with Retry-After", status: 429, contentType: "text/plain; charset=utf-8",
 			body: "Number of allowed API requests per minute exceeded", headers: []string{"Retry-After", "7"},
-			want: APIError{Body: "Number of allowed API requests per minute exceeded", ContentType: "text/plain", RetryAfter: 7 * time.Second},
+			want: APIError{Body: "Number of allowed API requests per minute exceeded", ContentType: "text/plain", RetryAfter: 7 * time.Second, HasRetryAfter: true},
 			// The client waits for the rate limit as long as the run may,
 			// here not at all.
 			wantError: "HTTP 429 Too Many Requests: Number of allowed API requests per minute exceeded; not sent again: " +

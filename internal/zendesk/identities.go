@@ -149,13 +149,19 @@ func (c *Client) GetIdentity(ctx context.Context, userID, identityID int64) (*Id
 // CreateIdentity adds an identity to the user.
 //
 // A create is never sent twice blindly: when an attempt ends without a
-// usable answer (a dropped connection, a 500), it may still have been
-// carried out, so the user's identities are searched for the type and value
-// first. The one found is returned; when there is none, the create is sent
-// again, up to MaxRetries times. A 2xx answer without the new identity is
-// looked up the same way, but never sent again: something took the
-// request. When the search fails too, the error is an
-// *UnconfirmedCreateError.
+// usable answer (a dropped connection, a 500, a 503 without Retry-After),
+// it may still have been carried out, so the user's identities are searched
+// for the type and value first. The one found is returned; when there is
+// none, the create is sent again, up to MaxRetries times. A 2xx answer
+// without the new identity is looked up the same way, but never sent
+// again: something took the request. When the search fails too, the error
+// is an *UnconfirmedCreateError.
+//
+// A create sent again that Zendesk refuses as a duplicate (422
+// DuplicateValue) is looked up once more: the earlier attempt may have
+// made the identity after all, and a search served before it showed in
+// the list missed it. The user's own identity is returned; a value another
+// user holds stays the 422.
 func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
 	defer c.cache.forget(userID)
 	r := call{method: http.MethodPost, path: identitiesPath(userID), body: createEnvelope{Identity: req}}
@@ -170,7 +176,9 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 		}
 		var unusable *AnswerError
 		answered := errors.As(err, &unusable)
-		if !answered && !OutcomeUnknown(err) {
+		// Only a create whose outcome was unknown is sent again.
+		resentDuplicate := attempt > 1 && IsDuplicateValue(err)
+		if !answered && !resentDuplicate && !OutcomeUnknown(err) {
 			return nil, err
 		}
 		found, findErr := c.findAfterLostAnswer(ctx, userID, req)
@@ -181,7 +189,7 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 			c.log.Debug(ctx, "Zendesk created the identity although its answer was lost", map[string]any{"user_id": userID, "identity_id": found.ID})
 			return found, nil
 		}
-		if answered || ctx.Err() != nil || attempt > c.maxRetries {
+		if answered || resentDuplicate || ctx.Err() != nil || attempt > c.maxRetries {
 			return nil, withAttempts(err, attempt)
 		}
 		if err := c.sleep(ctx, c.backoff(c.waitMin, c.waitMax, attempt-1, nil)); err != nil {
@@ -258,16 +266,45 @@ func (c *Client) DeleteIdentity(ctx context.Context, userID, identityID int64) e
 
 // MakePrimary makes the identity the primary one of its type; the identity
 // that was primary before is demoted. Zendesk answers with all of the
-// user's identities, which are returned.
+// user's identities, which are returned. An answer that does not show the
+// identity as primary is an *AnswerError: whatever answered, the identity
+// may not be primary, and the caller must not record that it is.
 func (c *Client) MakePrimary(ctx context.Context, userID, identityID int64) ([]Identity, error) {
 	defer c.cache.forget(userID)
 	var out struct {
 		Identities []Identity `json:"identities"`
 	}
-	if err := c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "make_primary")}, &out); err != nil {
+	r := call{method: http.MethodPut, path: identityPath(userID, identityID, "make_primary")}
+	if err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	if err := checkPromoted(r, out.Identities, userID, identityID); err != nil {
 		return nil, err
 	}
 	return out.Identities, nil
+}
+
+// checkPromoted refuses a make_primary answer that does not list
+// identityID, of the user, as primary, and says what the answer holds.
+func checkPromoted(r call, got []Identity, userID, identityID int64) error {
+	i := slices.IndexFunc(got, func(id Identity) bool { return id.ID == identityID })
+	var problem string
+	switch {
+	case len(got) == 0:
+		problem = "the answer lists no identities, where Zendesk answers with the user's whole collection"
+	case i < 0:
+		problem = fmt.Sprintf("the answer lists %d identities, none of them identity %d", len(got), identityID)
+	case got[i].UserID != userID:
+		problem = fmt.Sprintf("the answer describes identity %d as one of user %d, not of user %d", identityID, got[i].UserID, userID)
+	case !got[i].Primary:
+		problem = fmt.Sprintf("the answer lists identity %d (%s %q) as not primary", identityID, got[i].Type, got[i].Value)
+		if j := slices.IndexFunc(got, func(id Identity) bool { return id.Primary && id.Type == got[i].Type }); j >= 0 {
+			problem += fmt.Sprintf(", and identity %d (%q) as the user's primary %s", got[j].ID, got[j].Value, got[j].Type)
+		}
+	default:
+		return nil
+	}
+	return &AnswerError{Method: r.method, Path: r.path, Problem: problem}
 }
 
 // VerifyIdentity marks the identity as verified.
@@ -288,21 +325,25 @@ func (c *Client) VerifyIdentity(ctx context.Context, userID, identityID int64) (
 // for the identity.
 //
 // Each request that gets through sends an email, so it is sent again only
-// when Zendesk certainly did not process it (429, 503, no connection). After
-// any other failure, OutcomeUnknown tells whether the email may have gone.
+// when Zendesk certainly did not process it: a 429, a 503 with Retry-After,
+// or no connection. A 503 without Retry-After is not sent again, nor is a
+// 500: a proxy or load balancer may answer so after Zendesk took the
+// request, and a second email is worse than a missing one, which the user
+// can ask for. After any failure, OutcomeUnknown tells whether the email
+// may have gone.
 func (c *Client) RequestVerification(ctx context.Context, userID, identityID int64) error {
 	defer c.cache.forget(userID)
 	return c.do(ctx, call{method: http.MethodPut, path: identityPath(userID, identityID, "request_verification"), acts: true}, nil)
 }
 
-// sleep waits for d or until ctx is done.
+// sleep waits for d by the client's clock, or until ctx is done.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+	t := c.clock.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-t.C():
 		return nil
 	}
 }

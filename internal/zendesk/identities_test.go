@@ -730,7 +730,8 @@ func TestEndpoints_pathsAndMethods(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newRecordingServer(t, answerWith(http.StatusOK, "application/json",
-				`{"identity":{"id":2,"user_id":1,"type":"email","value":"a@example.org"},"identities":[]}`))
+				`{"identity":{"id":2,"user_id":1,"type":"email","value":"a@example.org"},`+
+					`"identities":[{"id":2,"user_id":1,"type":"email","value":"a@example.org","primary":true}]}`))
 			c, _ := newTestClientAt(t, srv.URL)
 			if err := tt.call(c); err != nil {
 				t.Fatal(err)

@@ -18,10 +18,10 @@ import (
 // again itself, since Zendesk did not process it, without using up
 // MaxRetries. What is left:
 //
-//   - Other 5xx answers and failed connections are retried only when the
-//     request is idempotent (GET, PUT, DELETE). A POST that got no answer
-//     may have created the identity; CreateIdentity checks before sending
-//     it again.
+//   - Other 5xx answers (a 503 without Retry-After among them) and failed
+//     connections are retried only when the request is idempotent (GET,
+//     PUT, DELETE). A POST that got no answer, or such an answer, may have
+//     created the identity; CreateIdentity checks before sending it again.
 //   - A request that could not connect at all never left, and is retried
 //     whatever its method.
 //   - A 401 for a token that can be renewed is retried once with a new one.
@@ -174,18 +174,28 @@ func parseRetryAfter(header string, now time.Time) (time.Duration, bool) {
 }
 
 // OutcomeUnknown reports whether a request failed in a way that leaves open
-// whether Zendesk carried it out: no answer arrived, or a server error other
-// than 503 (which Zendesk uses for requests it did not process).
+// whether Zendesk carried it out: no answer arrived, or a server error.
+//
+// Not in doubt are a request that never left (no connection could be made,
+// or the run had waited for the rate limit as long as it may) and a 503
+// with Retry-After, which Zendesk documents for maintenance and overload,
+// when it did not process the request. A 503 without Retry-After is in
+// doubt like a 500: a proxy or load balancer in front of Zendesk answers so,
+// also after Zendesk committed the request.
 func OutcomeUnknown(err error) bool {
-	if errors.Is(err, errNotSent) {
+	var waited *RateLimitWaitError
+	if errors.Is(err, errNotSent) || errors.As(err, &waited) {
 		return false
 	}
 	var reqErr *RequestError
 	if errors.As(err, &reqErr) {
 		return true
 	}
-	status := StatusCode(err)
-	return status >= 500 && status != http.StatusServiceUnavailable
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode < 500 {
+		return false
+	}
+	return apiErr.StatusCode != http.StatusServiceUnavailable || !apiErr.HasRetryAfter
 }
 
 // MaxRetryAfter is the longest Retry-After the client waits out. A longer

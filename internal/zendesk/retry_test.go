@@ -3,6 +3,7 @@ package zendesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -305,7 +306,11 @@ func TestRetry_aVerificationEmailIsNeverSentTwice(t *testing.T) {
 		wantErr    bool
 	}{
 		{"429", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusTooManyRequests, RetryAfter: 1}, 1, 2, false},
-		{"503", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 1}, 1, 2, false},
+		{"503 with Retry-After", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable, RetryAfter: 1}, 1, 2, false},
+		// Without Retry-After, a proxy may have answered after Zendesk
+		// took the request: not sent again, and the email may have gone.
+		{"503 without Retry-After before sending", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable}, 0, 1, true},
+		{"503 without Retry-After after sending", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusServiceUnavailable}, 1, 1, true},
 		{"500 before sending", zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusInternalServerError}, 0, 1, true},
 		{"500 after sending", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusInternalServerError}, 1, 1, true},
 		{"502 after sending", zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusBadGateway}, 1, 1, true},
@@ -370,6 +375,12 @@ func TestRetry_aCreateIsNeverSentTwiceBlindly(t *testing.T) {
 		{"502 after the identity was created",
 			zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusBadGateway},
 			[]zendesktest.Route{zendesktest.RouteCreate, zendesktest.RouteList}},
+		{"503 without Retry-After after the identity was created",
+			zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Status: http.StatusServiceUnavailable},
+			[]zendesktest.Route{zendesktest.RouteCreate, zendesktest.RouteList}},
+		{"503 without Retry-After before the identity was created",
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: http.StatusServiceUnavailable},
+			[]zendesktest.Route{zendesktest.RouteCreate, zendesktest.RouteList, zendesktest.RouteCreate}},
 		{"connection dropped after the identity was created",
 			zendesktest.Fault{Kind: zendesktest.FaultDropAfterCommit},
 			[]zendesktest.Route{zendesktest.RouteCreate, zendesktest.RouteList}},
@@ -442,8 +453,11 @@ func TestRetry_exhausted(t *testing.T) {
 		{"no retries, 500", 0,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500}, false,
 			repeat(show, 1), 500, 1, []time.Duration{}},
-		{"create on 503 without Retry-After: not processed, so not checked, and final", 2,
+		{"create on 503 without Retry-After, checked before each resend", 2,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503}, true,
+			[]zendesktest.Route{create, list, create, list, create, list}, 503, 3, []time.Duration{testWaitMin, 2 * testWaitMin}},
+		{"create on 503 with a Retry-After beyond what the client waits: not processed, so not checked, and final", 2,
+			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 503, RetryAfter: 3600}, true,
 			repeat(create, 1), 503, 1, []time.Duration{}},
 		{"create on 500, checked before each resend", 2,
 			zendesktest.Fault{Kind: zendesktest.FaultStatus, Status: 500}, true,
@@ -762,3 +776,31 @@ func TestRetry_interruptedAsTheAnswerArrives(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Whether a failure leaves open that Zendesk carried the request out.
+func TestOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	refused503 := &APIError{StatusCode: http.StatusServiceUnavailable, RetryAfter: time.Hour, HasRetryAfter: true}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"no answer", &RequestError{Err: errors.New("connection reset")}, true},
+		{"could not connect", &RequestError{Err: &notSentError{err: errors.New("connection refused")}}, false},
+		{"500", &APIError{StatusCode: http.StatusInternalServerError}, true},
+		{"502", &APIError{StatusCode: http.StatusBadGateway}, true},
+		{"503 with Retry-After: Zendesk did not process it", refused503, false},
+		{"503 with Retry-After: 0", &APIError{StatusCode: http.StatusServiceUnavailable, HasRetryAfter: true}, false},
+		{"503 without Retry-After: a proxy may answer so after the commit", &APIError{StatusCode: http.StatusServiceUnavailable}, true},
+		{"429", &APIError{StatusCode: http.StatusTooManyRequests}, false},
+		{"422", &APIError{StatusCode: http.StatusUnprocessableEntity}, false},
+		{"given up waiting for the rate limit", &RateLimitWaitError{Answer: refused503}, false},
+		{"interrupted as a 503 without Retry-After came",
+			fmt.Errorf("%w after Zendesk answered %w", context.Canceled, &APIError{StatusCode: http.StatusServiceUnavailable}), true},
+	} {
+		if got := OutcomeUnknown(tc.err); got != tc.want {
+			t.Errorf("%s: OutcomeUnknown(%v) = %t, want %t", tc.name, tc.err, got, tc.want)
+		}
+	}
+}

@@ -10,7 +10,8 @@
 // /oauth/tokens client-credentials exchange. On top of that it offers what a
 // real account cannot: a rate limit with a controllable clock, fault
 // injection (errors, latency, dropped connections, failures that happen after
-// the change was committed, and redirects) and a log of every request it
+// the change was committed, writes acknowledged but not applied, and
+// redirects) and a log of every request it
 // answered.
 //
 // Where Zendesk's docs leave a rule open, the fake picks one way, says so,

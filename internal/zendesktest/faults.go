@@ -19,7 +19,10 @@ const (
 	FaultStatus
 	// FaultAfterCommit serves the request (the store changes), then answers
 	// Status (default 500) instead of the real answer: the client cannot
-	// tell whether its change happened.
+	// tell whether its change happened. With Status 503 and no RetryAfter it
+	// is a proxy or load balancer in front of Zendesk that gave up on the
+	// answer of a request Zendesk committed; Zendesk's own 503 carries a
+	// Retry-After and means the request was not processed (FaultStatus).
 	FaultAfterCommit
 	// FaultDrop closes the connection without an answer, before touching
 	// the store.
@@ -32,6 +35,15 @@ const (
 	// front of the account might. Location defaults to the request's own
 	// path and query on the same host over https.
 	FaultRedirect
+	// FaultNotApplied acknowledges a write to an existing identity without
+	// carrying it out: the store does not change, and the answer is the
+	// route's success answer built from the store as it is (the identity for
+	// update and verify, the user's collection for make_primary, 204 for
+	// delete, 200 without an email for request_verification), as a write
+	// lost behind a proxy, or read back from a replica that lags, would
+	// look. An unknown identity is still a 404. On other routes the request
+	// is served normally.
+	FaultNotApplied
 )
 
 // String names the kind as tests and logs show it.
@@ -49,6 +61,8 @@ func (k FaultKind) String() string {
 		return "drop_after_commit"
 	case FaultRedirect:
 		return "redirect"
+	case FaultNotApplied:
+		return "not_applied"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }

@@ -142,6 +142,85 @@ func TestFaultAfterCommit(t *testing.T) {
 	}
 }
 
+// A 503 without Retry-After after the commit is what a proxy in front of
+// Zendesk sends when it gives up on an answer: unlike Zendesk's own 503, it
+// does not say that the request was not processed.
+func TestFaultAfterCommit_serviceUnavailableWithoutRetryAfter(t *testing.T) {
+	srv, c := newTestServer(t, Options{})
+	user := srv.AddUser("Ana Lima", "ana@example.com")
+	srv.AddFault(Fault{Kind: FaultAfterCommit, Route: RouteCreate, Status: http.StatusServiceUnavailable, Times: 1})
+
+	resp := c.do(http.MethodPost, identitiesPath(user.ID), twitterBody("ana")).want(t, http.StatusServiceUnavailable)
+	if _, ok := resp.Header["Retry-After"]; ok {
+		t.Errorf("Retry-After = %q, want none", resp.Header.Get("Retry-After"))
+	}
+	if e := resp.apiError(t); e.Error != "ServiceUnavailable" {
+		t.Errorf("body = %s", resp.Body)
+	}
+	if list := srv.Identities(user.ID); len(list) != 2 || list[1].Value != "ana" {
+		t.Fatalf("identities = %+v, want the twitter identity created", list)
+	}
+	if n := srv.Count(RouteCreate); n != 1 {
+		t.Errorf("%d creates logged, want 1", n)
+	}
+}
+
+// A write acknowledged but not applied answers as the route does when it
+// succeeds, from the store as it was.
+func TestFaultNotApplied(t *testing.T) {
+	srv, c := newTestServer(t, Options{})
+	user := srv.AddUser("Ana Lima", "ana@example.com")
+	first := srv.Identities(user.ID)[0]
+	second, err := srv.AddIdentity(Identity{UserID: user.ID, Type: "email", Value: "ana.work@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(Fault{Kind: FaultNotApplied, Route: RouteMakePrimary, Times: 1})
+
+	var answer struct {
+		Identities []wireIdentity `json:"identities"`
+	}
+	c.do(http.MethodPut, identityPath(user.ID, second.ID)+"/make_primary", nil).want(t, http.StatusOK).decode(t, &answer)
+	primaries := map[int64]bool{}
+	for _, id := range answer.Identities {
+		primaries[id.ID] = id.Primary
+	}
+	if len(primaries) != 2 || !primaries[first.ID] || primaries[second.ID] {
+		t.Errorf("answer = %+v, want the collection with %d still primary", answer.Identities, first.ID)
+	}
+	if stored, _ := srv.Identity(second.ID); stored.Primary {
+		t.Error("FaultNotApplied made the identity primary")
+	}
+	// The rule is spent: the next one is applied.
+	c.do(http.MethodPut, identityPath(user.ID, second.ID)+"/make_primary", nil).want(t, http.StatusOK)
+	if stored, _ := srv.Identity(second.ID); !stored.Primary {
+		t.Error("make_primary after the fault did not apply")
+	}
+
+	srv.AddFault(Fault{Kind: FaultNotApplied, Method: http.MethodPut})
+	srv.AddFault(Fault{Kind: FaultNotApplied, Method: http.MethodDelete})
+	var shown struct {
+		Identity wireIdentity `json:"identity"`
+	}
+	c.do(http.MethodPut, identityPath(user.ID, second.ID)+"/verify", nil).want(t, http.StatusOK)
+	c.do(http.MethodPut, identityPath(user.ID, first.ID), identityBody(map[string]any{"value": "ana.new@example.com"})).
+		want(t, http.StatusOK).decode(t, &shown)
+	if shown.Identity.ID != first.ID || shown.Identity.Value != "ana@example.com" {
+		t.Errorf("update answered %+v, want the identity unchanged", shown.Identity)
+	}
+	c.do(http.MethodPut, identityPath(user.ID, second.ID)+"/request_verification", nil).want(t, http.StatusOK)
+	c.do(http.MethodDelete, identityPath(user.ID, second.ID), nil).want(t, http.StatusNoContent)
+	c.do(http.MethodPut, identityPath(user.ID, 999999)+"/make_primary", nil).want(t, http.StatusNotFound)
+	if got := srv.Identities(user.ID); len(got) != 2 || got[0].Value != "ana@example.com" || !got[1].Primary || got[1].Verified {
+		t.Errorf("identities = %+v, want both, unchanged", got)
+	}
+	if n := srv.VerificationEmails(second.ID); n != 0 {
+		t.Errorf("%d verification emails sent, want none", n)
+	}
+	// Not a write to an existing identity: served as usual.
+	c.do(http.MethodGet, identitiesPath(user.ID), nil).want(t, http.StatusOK)
+}
+
 func TestFaultDrop(t *testing.T) {
 	for _, kind := range []FaultKind{FaultDrop, FaultDropAfterCommit} {
 		t.Run(kind.String(), func(t *testing.T) {

@@ -120,3 +120,32 @@ func (s *Server) requestVerification(x *exchange) reply {
 	}
 	return emptyReply(http.StatusOK)
 }
+
+// notApplied is the answer of a FaultNotApplied: the route's success
+// answer, built from the store, which the request leaves as it was. ok is
+// false for a route that writes no existing identity.
+func (s *Server) notApplied(x *exchange) (rep reply, ok bool) {
+	switch x.route.name {
+	case RouteUpdate, RouteVerify:
+		return s.showIdentity(x), true
+	case RouteMakePrimary, RouteDelete, RouteRequestVerification:
+	default:
+		return reply{}, false
+	}
+	s.mu.Lock()
+	_, err := s.store.identity(x.route.userID, x.route.identityID)
+	var list []Identity
+	if err == nil && x.route.name == RouteMakePrimary {
+		list, err = s.store.identitiesOf(x.route.userID)
+	}
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		return storeErrorReply(err), true
+	case x.route.name == RouteMakePrimary:
+		return jsonReply(http.StatusOK, identitiesEnvelope{Identities: encodeIdentities(x.base, list)}), true
+	case x.route.name == RouteDelete:
+		return emptyReply(http.StatusNoContent), true
+	}
+	return emptyReply(http.StatusOK), true
+}

@@ -96,6 +96,10 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
 			return drop(w)
 		case FaultRedirect:
 			return x.write(w, fault.redirect(x.r))
+		case FaultNotApplied:
+			if rep, ok := s.notApplied(x); ok {
+				return x.write(w, rep)
+			}
 		}
 	}
 	rep := s.dispatch(x)
