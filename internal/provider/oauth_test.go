@@ -271,3 +271,29 @@ func TestAccOAuth_aTokenExchangeAskedToWaitAnHour(t *testing.T) {
 		t.Errorf("%d token exchanges, want 1", n)
 	}
 }
+
+// A token exchange refused for the rate limit is waited for like an API
+// request, within max_rate_limit_wait: with no time to wait, the run ends
+// at once with Zendesk's answer and says why it was not sent again.
+func TestAccOAuth_aTokenExchangeRateLimitedWithNoTimeLeftToWait(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, zendesktest.Options{})
+	ana := env.user("Ana Lima")
+	env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteOAuthTokens, Status: http.StatusTooManyRequests,
+		RetryAfter: 1, Times: 1})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: env.clientCredentialsConfig(identityConfig("work", ana.ID, "email", "ana.work@example.org"), `max_rate_limit_wait = "0s"`),
+			ExpectError: errorLike("Error creating Zendesk user identity", "Zendesk answered POST /oauth/tokens with HTTP 429 Too Many Requests",
+				"The request was not sent again", "the most that max_rate_limit_wait allows (0s)"),
+		}},
+	})
+	if n := env.fake.Count(zendesktest.RouteOAuthTokens); n != 1 {
+		t.Errorf("%d token exchanges, want 1", n)
+	}
+	if n := env.fake.Count(zendesktest.RouteCreate); n != 0 {
+		t.Errorf("%d creates were sent without a token", n)
+	}
+}

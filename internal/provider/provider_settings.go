@@ -478,18 +478,19 @@ func (s settings) auth(cfg zendesk.Config) (zendesk.Auth, error) {
 	switch {
 	case s.clientID != "":
 		return zendesk.ClientCredentials(zendesk.ClientCredentialsConfig{
-			URL:          s.baseURL,
-			ClientID:     s.clientID,
-			ClientSecret: s.clientSecret,
-			Scopes:       s.scopes,
-			Lifetime:     s.tokenLifetime,
-			UserAgent:    cfg.UserAgent,
-			MaxRetries:   cfg.MaxRetries,
-			RetryWaitMin: cfg.RetryWaitMin,
-			RetryWaitMax: cfg.RetryWaitMax,
-			Wait:         cfg.Wait,
-			HTTPClient:   cfg.HTTPClient,
-			Logger:       cfg.Logger,
+			URL:            s.baseURL,
+			ClientID:       s.clientID,
+			ClientSecret:   s.clientSecret,
+			Scopes:         s.scopes,
+			Lifetime:       s.tokenLifetime,
+			UserAgent:      cfg.UserAgent,
+			MaxRetries:     cfg.MaxRetries,
+			RetryWaitMin:   cfg.RetryWaitMin,
+			RetryWaitMax:   cfg.RetryWaitMax,
+			Wait:           cfg.Wait,
+			HTTPClient:     cfg.HTTPClient,
+			AttemptTimeout: cfg.AttemptTimeout,
+			Logger:         cfg.Logger,
 		})
 	case s.oauthToken != "":
 		return zendesk.BearerToken(s.oauthToken), nil

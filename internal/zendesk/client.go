@@ -23,9 +23,9 @@ import (
 const (
 	defaultRetryWaitMin = time.Second
 	defaultRetryWaitMax = 30 * time.Second
-	// attemptTimeout bounds one HTTP exchange, so a hung connection becomes
-	// a retryable failure instead of a stuck apply.
-	attemptTimeout = 60 * time.Second
+	// defaultAttemptTimeout bounds one attempt of a request, so a hung
+	// connection becomes a failed attempt instead of a stuck apply.
+	defaultAttemptTimeout = 60 * time.Second
 	// maxResponseBody bounds how much of an answer is read.
 	maxResponseBody = 32 << 20
 )
@@ -45,7 +45,8 @@ type Config struct {
 	MaxRetries int
 	// MaxRateLimitWait bounds the time, over the client's life, that
 	// requests spend held back by the rate limit (counted once however
-	// many wait at once); a request that would wait past it fails with a
+	// many wait at once), the token exchanges of ClientCredentials given
+	// as Auth included; a request that would wait past it fails with a
 	// RateLimitWaitError. Zero means DefaultMaxRateLimitWait; a negative
 	// value lets no request wait for the rate limit.
 	MaxRateLimitWait time.Duration
@@ -64,8 +65,16 @@ type Config struct {
 	// the wait before a create is sent again go by (default the system
 	// clock); tests move one by hand.
 	Clock Clock
-	// HTTPClient sends the requests (default: pooled, 60s per attempt).
+	// HTTPClient sends the requests (default: pooled). Its Timeout, when
+	// set and AttemptTimeout is not, bounds each attempt rather than the
+	// whole request: the waits between attempts have bounds of their own
+	// (MaxRetryAfter, MaxRateLimitWait, the context).
 	HTTPClient *http.Client
+	// AttemptTimeout bounds one attempt of a request: sending it and
+	// reading its answer, body included. An attempt that takes longer is a
+	// failure whose outcome is unknown (see OutcomeUnknown). Default: the
+	// Timeout of HTTPClient, else 60s.
+	AttemptTimeout time.Duration
 	// Logger receives request, response and retry logs (default: none).
 	Logger Logger
 	// BatchWindow is the least time an identity lookup waits for others
@@ -117,7 +126,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.http == nil {
 		c.http = cleanhttp.DefaultPooledClient()
-		c.http.Timeout = attemptTimeout
 	}
 	if c.log == nil {
 		c.log = nopLogger{}
@@ -130,12 +138,20 @@ func New(cfg Config) (*Client, error) {
 		maxWait = DefaultMaxRateLimitWait
 	}
 	// Every attempt, retries included, goes through the pacer.
+	pacing := newPacer(pacerConfig{clock: c.clock, scale: cfg.Wait, period: cfg.RateLimitPeriod, maxWait: maxWait})
 	paced := *c.http
+	// A Timeout would bound the waits for the rate limit too: the
+	// transport bounds each attempt instead.
+	paced.Timeout = 0
 	paced.Transport = &pacedTransport{
-		base:      orDefaultTransport(c.http.Transport),
-		pacer:     newPacer(pacerConfig{clock: c.clock, scale: cfg.Wait, period: cfg.RateLimitPeriod, maxWait: maxWait}),
-		authorize: c.authorize,
-		log:       c.log,
+		base:           orDefaultTransport(c.http.Transport),
+		pacer:          pacing,
+		attemptTimeout: attemptTimeout(cfg.AttemptTimeout, c.http, defaultAttemptTimeout),
+		authorize:      c.authorize,
+		log:            c.log,
+	}
+	if auth, ok := c.auth.(rateLimitWaiter); ok {
+		auth.shareRateLimitWait(pacing)
 	}
 	// Zendesk's API does not redirect. A redirect comes from a moved host
 	// or a proxy, and following it would send the credentials (and a
@@ -292,6 +308,25 @@ func (c *Client) authorize(req *http.Request) error {
 	}
 	req.Header.Set("Authorization", header)
 	return nil
+}
+
+// rateLimitWaiter is an Auth that sends requests of its own (the token
+// exchange), whose waits for the rate limit count against the client's
+// limit on the run's time spent waiting.
+type rateLimitWaiter interface {
+	shareRateLimitWait(*pacer)
+}
+
+// attemptTimeout is the bound of one attempt: the one configured, else the
+// Timeout of the caller's http.Client, else def.
+func attemptTimeout(configured time.Duration, client *http.Client, def time.Duration) time.Duration {
+	switch {
+	case configured > 0:
+		return configured
+	case client != nil && client.Timeout > 0:
+		return client.Timeout
+	}
+	return def
 }
 
 func orDefaultTransport(t http.RoundTripper) http.RoundTripper {

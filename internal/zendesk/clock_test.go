@@ -120,3 +120,10 @@ func (t *manualTimer) Reset(d time.Duration) bool {
 	t.clock.schedule(t, d)
 	return was
 }
+
+// pending counts the timers that have not fired yet.
+func (c *manualClock) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}

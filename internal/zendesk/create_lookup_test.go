@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -87,23 +86,6 @@ func TestCreateIdentity_aDuplicateAfterAResendHeldByAnotherUserStaysAnError(t *t
 	wantRequests(t, fake, zendesktest.RouteCreate, zendesktest.RouteList, zendesktest.RouteCreate, zendesktest.RouteList)
 }
 
-// inProcess is a transport that hands each request to the fake's handler
-// in the caller's goroutine, so that a client can run in a synctest bubble.
-type inProcess struct{ fake *zendesktest.Server }
-
-func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
-	served := req.Clone(req.Context())
-	if served.Body == nil {
-		// A server's request always has a body.
-		served.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	t.fake.ServeHTTP(rec, served)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
-}
-
 // The wait before a create is sent again goes by the client's clock: the
 // resend goes when the test moves the clock, not before.
 func TestCreateIdentity_waitsByTheClientsClock(t *testing.T) {
@@ -119,7 +101,7 @@ func TestCreateIdentity_waitsByTheClientsClock(t *testing.T) {
 			RetryWaitMin: time.Minute,
 			RetryWaitMax: time.Minute,
 			Clock:        clock,
-			HTTPClient:   &http.Client{Transport: inProcess{fake}},
+			HTTPClient:   inProcess(fake),
 		})
 		if err != nil {
 			t.Fatal(err)

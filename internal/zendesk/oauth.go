@@ -57,18 +57,26 @@ type ClientCredentialsConfig struct {
 	Lifetime time.Duration
 	// UserAgent is sent with every exchange.
 	UserAgent string
-	// MaxRetries bounds how many times an exchange answered 429 or 503 is
-	// sent again.
+	// MaxRetries bounds how many times an exchange answered 503 without
+	// Retry-After is sent again. Answers that ask to wait for the rate
+	// limit (a 429, or a 503 with Retry-After) are not failures: the
+	// exchange waits and goes again without using up a retry, as an API
+	// request does (see Config.MaxRetries).
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts when
 	// Zendesk gives no Retry-After (defaults 1s and 30s).
 	RetryWaitMin, RetryWaitMax time.Duration
-	// Wait, when set, is given every pause before a retry and returns the
-	// pause to take instead (see Config.Wait).
+	// Wait, when set, is given every pause before a retry and every
+	// Retry-After about to be waited out, and returns the pause to take
+	// instead (see Config.Wait).
 	Wait func(time.Duration) time.Duration
-	// HTTPClient sends the exchanges (default: pooled, 30s per attempt).
-	// Redirects are never followed: they would carry the secret elsewhere.
+	// HTTPClient sends the exchanges (default: pooled). Redirects are never
+	// followed: they would carry the secret elsewhere. Its Timeout, when set
+	// and AttemptTimeout is not, bounds each attempt, as in Config.
 	HTTPClient *http.Client
+	// AttemptTimeout bounds one attempt of an exchange, answer included.
+	// Default: the Timeout of HTTPClient, else 30s.
+	AttemptTimeout time.Duration
 	// Logger receives a line per exchange, never a secret or a token.
 	Logger Logger
 }
@@ -79,10 +87,13 @@ type ClientCredentialsConfig struct {
 // before the token expires, or when Zendesk rejects it earlier, so a run
 // that outlasts one token keeps working.
 //
-// The exchange is retried only when Zendesk answers 429 or 503, which mean
-// it did not process the request. Other failures end the request that
-// needed the token; its error names /oauth/tokens and carries Zendesk's
-// status, error and error_description (see IsTokenExchange).
+// An exchange answered 429, or 503 with Retry-After, waits and goes again
+// as an API request does, without using up MaxRetries; given to New as
+// Config.Auth, its waits count against the client's MaxRateLimitWait and go
+// by its Clock (on its own, against DefaultMaxRateLimitWait). A 503 without
+// Retry-After is retried within MaxRetries. Other failures end the request
+// that needed the token; its error names /oauth/tokens and carries
+// Zendesk's status, error and error_description (see IsTokenExchange).
 func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 	base, err := ParseBaseURL(cfg.URL)
 	if err != nil {
@@ -105,10 +116,13 @@ func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
 		httpClient = cleanhttp.DefaultPooledClient()
-		httpClient.Timeout = exchangeTimeout
 	}
 	noRedirects := *httpClient
 	noRedirects.CheckRedirect = refuseRedirects
+	// The transport bounds each attempt; a Timeout would bound the waits
+	// for Retry-After too.
+	noRedirects.Timeout = 0
+	noRedirects.Transport = nil
 	log := cfg.Logger
 	if log == nil {
 		log = nopLogger{}
@@ -127,7 +141,11 @@ func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 		waitMax:    orDefault(cfg.RetryWaitMax, defaultRetryWaitMax),
 		wait:       cfg.Wait,
 		http:       &noRedirects,
+		base:       orDefaultTransport(httpClient.Transport),
+		timeout:    attemptTimeout(cfg.AttemptTimeout, httpClient, exchangeTimeout),
 		log:        log,
+		exchanging: make(chan struct{}, 1),
+		rateLimit:  newPacer(pacerConfig{scale: cfg.Wait, maxWait: DefaultMaxRateLimitWait}),
 		margin:     maxRenewalMargin,
 	}, nil
 }
@@ -161,18 +179,29 @@ type clientCredentials struct {
 	waitMin    time.Duration
 	waitMax    time.Duration
 	wait       func(time.Duration) time.Duration
-	http       *http.Client
-	log        Logger
+	// http sends the exchanges through a transport made of base, which
+	// bounds each attempt by timeout and waits out Retry-After within
+	// rateLimit's limit on the run's waits.
+	http    *http.Client
+	base    http.RoundTripper
+	timeout time.Duration
+	log     Logger
 
-	// mu guards the cached token and is held through an exchange, so
-	// requests that all find the token due wait for one exchange instead
-	// of each making their own.
+	// exchanging is held through an exchange, so requests that all find
+	// the token due wait for one exchange instead of each making their
+	// own; a request stops waiting for it when its context ends.
+	exchanging chan struct{}
+
+	// mu guards the fields below.
 	mu sync.Mutex
 	// current is the token in use; nil before the first exchange and after
 	// Zendesk rejected it.
 	current *oauth2.Token
 	// margin is how long before its expiry current is replaced.
 	margin time.Duration
+	// rateLimit accounts for the time spent waiting for the rate limit:
+	// the client's pacer, once given to a client (shareRateLimitWait).
+	rateLimit *pacer
 }
 
 func (*clientCredentials) Method() string     { return "OAuth client credentials" }
@@ -190,22 +219,45 @@ func (c *clientCredentials) GoString() string { return c.String() }
 // suits the lifetime Zendesk gave it, which a single long-lived reuse
 // source cannot do.
 func (c *clientCredentials) Authorization(ctx context.Context) (string, error) {
+	select {
+	case c.exchanging <- struct{}{}:
+	default:
+		// An exchange is under way: its token will do, unless this
+		// request ends first.
+		select {
+		case c.exchanging <- struct{}{}:
+		case <-ctx.Done():
+			return "", fmt.Errorf("waiting for the OAuth token exchange under way: %w", ctx.Err())
+		}
+	}
+	defer func() { <-c.exchanging }()
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	current, margin := c.current, c.margin
+	c.mu.Unlock()
 	var lifetime time.Duration
 	fetch := tokenSourceFunc(func() (*oauth2.Token, error) {
 		tok, granted, err := c.exchange(ctx)
 		lifetime = granted
 		return tok, err
 	})
-	tok, err := oauth2.ReuseTokenSourceWithExpiry(c.current, fetch, c.margin).Token()
+	tok, err := oauth2.ReuseTokenSourceWithExpiry(current, fetch, margin).Token()
 	if err != nil {
 		return "", err
 	}
-	if tok != c.current {
+	if tok != current {
+		c.mu.Lock()
 		c.current, c.margin = tok, renewalMargin(lifetime)
+		c.mu.Unlock()
 	}
 	return "Bearer " + tok.AccessToken, nil
+}
+
+// shareRateLimitWait makes the exchanges wait for the rate limit within
+// the same limit on the run's waits as the client's API requests.
+func (c *clientCredentials) shareRateLimitWait(p *pacer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rateLimit = p
 }
 
 // Invalidate drops the cached token if header still carries it. When
@@ -263,6 +315,10 @@ func (c *clientCredentials) exchange(ctx context.Context) (*oauth2.Token, time.D
 	if err != nil {
 		return nil, 0, fmt.Errorf("encoding the token request: %w", err)
 	}
+	// The exchange is a request of its own, not part of the API request
+	// that needed the token.
+	state := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, state)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, payload)
 	if err != nil {
 		return nil, 0, err
@@ -289,7 +345,13 @@ func (c *clientCredentials) exchange(ctx context.Context) (*oauth2.Token, time.D
 		return nil, 0, &RequestError{Method: http.MethodPost, Path: tokenPath, Attempts: 1, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, 0, c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+		apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+		if waited := state.waited; waited != nil {
+			// Asked to wait past the run's limit: nothing was issued.
+			waited.Method, waited.Path, waited.Answer = http.MethodPost, tokenPath, apiErr
+			return nil, 0, waited
+		}
+		return nil, 0, apiErr
 	}
 	g, err := parseTokenAnswer(body, sent)
 	if err != nil {
@@ -337,15 +399,21 @@ func parseTokenAnswer(body []byte, sent time.Time) (grant, error) {
 	return g, nil
 }
 
-// retrier sends an exchange again only after a 429 or 503, the answers
-// with which Zendesk says it did not process the request, and only when
-// their Retry-After is at most MaxRetryAfter, as for any API request. Other server
-// errors and dropped connections are final: the request that needed the
-// token fails with them, and is not retried with a token that may have
-// been issued after all.
+// retrier sends an exchange, waiting out a 429 or a 503 with Retry-After
+// (Zendesk did not process it) as often as it takes, within MaxRetryAfter
+// for one and the run's limit on its waits for all, as for any API
+// request. A 503 without Retry-After is sent again within MaxRetries.
+// Other server errors and dropped connections are final: the request that
+// needed the token fails with them, and is not retried with a token that
+// may have been issued after all.
 func (c *clientCredentials) retrier() *retryablehttp.Client {
+	c.mu.Lock()
+	rateLimit := c.rateLimit
+	c.mu.Unlock()
+	client := *c.http
+	client.Transport = &pacedTransport{base: c.base, pacer: rateLimit, unpaced: true, attemptTimeout: c.timeout, log: c.log}
 	return &retryablehttp.Client{
-		HTTPClient:   c.http,
+		HTTPClient:   &client,
 		RetryWaitMin: c.waitMin,
 		RetryWaitMax: c.waitMax,
 		RetryMax:     c.maxRetries,
@@ -358,19 +426,22 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 				// the error goes back to the caller as it is.
 				return false, nil //nolint:nilerr // err is returned by Do itself
 			}
-			retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
-			if !retry {
-				return false, nil
-			}
 			fields := map[string]any{"status": resp.StatusCode, "retry_after": resp.Header.Get("Retry-After")}
-			// Every request waits on an exchange under way: it waits no
-			// longer than any one request would.
-			if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && wait > MaxRetryAfter {
-				c.log.Warn(ctx, "Zendesk asked to retry the token exchange later than the provider waits", fields)
+			switch {
+			case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+				// The transport waits out every Retry-After it can: one that
+				// comes back here asks for longer than the client waits, or
+				// the run has waited as long as it may (the exchange's error
+				// says so).
+				if state, ok := ctx.Value(callStateKey{}).(*callState); !ok || state.waited == nil {
+					c.log.Warn(ctx, "Zendesk asked to retry the token exchange later than the provider waits", fields)
+				}
 				return false, nil
+			case resp.StatusCode == http.StatusServiceUnavailable:
+				c.log.Warn(ctx, "Zendesk could not take the token exchange; retrying", fields)
+				return true, nil
 			}
-			c.log.Warn(ctx, "Zendesk asked to retry the token exchange later", fields)
-			return true, nil
+			return false, nil
 		},
 		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 			wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp)
@@ -380,18 +451,20 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 			return wait
 		},
 		ErrorHandler: func(resp *http.Response, err error, attempts int) (*http.Response, error) {
-			if resp != nil && err == nil {
-				// Retries ran out: the last answer is the error.
-				defer resp.Body.Close()
-				body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-				apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
-				apiErr.Attempts = attempts
-				return nil, apiErr
+			if resp == nil {
+				return nil, &RequestError{Method: http.MethodPost, Path: tokenPath, Attempts: attempts, Err: err}
 			}
-			if resp != nil {
-				resp.Body.Close()
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+			apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+			apiErr.Attempts = attempts
+			if err != nil {
+				// Interrupted as the answer came, or while waiting out
+				// its Retry-After: both are the cause.
+				return nil, fmt.Errorf("%w after Zendesk answered %w", err, apiErr)
 			}
-			return nil, &RequestError{Method: http.MethodPost, Path: tokenPath, Attempts: attempts, Err: err}
+			// Retries ran out: the last answer is the error.
+			return nil, apiErr
 		},
 		// The request body holds the secret: log the request line only.
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {

@@ -155,6 +155,28 @@ type ticket struct {
 // wait blocks until the request may be sent, ctx is done, or the run has
 // waited for the rate limit as long as it may.
 func (p *pacer) wait(ctx context.Context) (ticket, error) {
+	return p.waitFor(ctx, p.admit)
+}
+
+// waitOut holds a request that the pacer does not pace until retryAt, the
+// end of the Retry-After it was answered with: the token exchange, which
+// the API's rate limit does not count. Its wait is bounded like any other
+// request's, and counts against the same limit on the run's time spent
+// waiting.
+func (p *pacer) waitOut(ctx context.Context, retryAt time.Time) error {
+	_, err := p.waitFor(ctx, func(now time.Time) (ticket, time.Time, bool, bool) {
+		if now.Before(retryAt) {
+			return ticket{}, retryAt, true, false
+		}
+		return ticket{}, time.Time{}, false, true
+	})
+	return err
+}
+
+// waitFor blocks until admit lets the request go, ctx is done, or the run
+// has waited for the rate limit as long as it may. admit runs with p.mu
+// held (see pacer.admit).
+func (p *pacer) waitFor(ctx context.Context, admit func(now time.Time) (t ticket, until time.Time, limited, ok bool)) (ticket, error) {
 	if err := ctx.Err(); err != nil {
 		return ticket{}, err
 	}
@@ -162,7 +184,7 @@ func (p *pacer) wait(ctx context.Context) (ticket, error) {
 	for {
 		p.mu.Lock()
 		now := p.clock.Now()
-		t, until, limited, ok := p.admit(now)
+		t, until, limited, ok := admit(now)
 		if ok {
 			if holding {
 				p.release(now)

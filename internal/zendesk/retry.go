@@ -131,7 +131,11 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 func giveUp(method, path string, resp *http.Response, err error, attempts int) error {
 	var waited *RateLimitWaitError
 	if errors.As(err, &waited) {
-		waited.Method, waited.Path = method, path
+		if waited.Method == "" {
+			// Not sent at all; a token exchange refused for the rate limit
+			// names itself.
+			waited.Method, waited.Path = method, path
+		}
 		return waited
 	}
 	if IsTokenExchange(err) {
