@@ -119,6 +119,7 @@ func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 		endpoint:   endpoint.String(),
 		clientID:   cfg.ClientID,
 		secret:     redacted(cfg.ClientSecret),
+		secrets:    newRedactor(cfg.ClientSecret),
 		scope:      strings.Join(scopes, " "),
 		lifetime:   cfg.Lifetime,
 		userAgent:  cfg.UserAgent,
@@ -163,6 +164,9 @@ type clientCredentials struct {
 	wait       func(time.Duration) time.Duration
 	http       *http.Client
 	log        Logger
+	// secrets keeps the client secret out of the errors of an exchange,
+	// should Zendesk (or a proxy in front of it) echo the request.
+	secrets *redactor
 
 	// mu guards the cached token and is held through an exchange, so
 	// requests that all find the token due wait for one exchange instead
@@ -289,7 +293,7 @@ func (c *clientCredentials) exchange(ctx context.Context) (*oauth2.Token, time.D
 		return nil, 0, &RequestError{Method: http.MethodPost, Path: tokenPath, Attempts: 1, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, 0, c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+		return nil, 0, newAPIError(http.MethodPost, tokenPath, resp, body, c.secrets)
 	}
 	g, err := parseTokenAnswer(body, sent)
 	if err != nil {
@@ -384,7 +388,7 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 				// Retries ran out: the last answer is the error.
 				defer resp.Body.Close()
 				body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-				apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+				apiErr := newAPIError(http.MethodPost, tokenPath, resp, body, c.secrets)
 				apiErr.Attempts = attempts
 				return nil, apiErr
 			}
@@ -405,16 +409,6 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 			})
 		},
 	}
-}
-
-// scrub removes the client secret from an error in case Zendesk (or a
-// proxy in front of it) echoed the request back.
-func (c *clientCredentials) scrub(e *APIError) *APIError {
-	secret := string(c.secret)
-	for _, s := range []*string{&e.Code, &e.Description, &e.Body} {
-		*s = strings.ReplaceAll(*s, secret, "<redacted>")
-	}
-	return e
 }
 
 // tokenSourceFunc adapts a function to oauth2.TokenSource.

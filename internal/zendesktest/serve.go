@@ -96,6 +96,8 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
 			return drop(w)
 		case FaultRedirect:
 			return x.write(w, fault.redirect(x.r))
+		case FaultEcho:
+			return x.write(w, fault.echo(x.r, x.body))
 		}
 	}
 	rep := s.dispatch(x)
