@@ -168,7 +168,10 @@ func (p *zendeskProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	cfg := settings.clientConfig(p.version)
-	cfg.Logger = newTFLogger(settings.secrets()...)
+	// The same secrets are masked in the log and kept out of every error
+	// the client builds from an answer, and so out of every diagnostic.
+	cfg.Secrets = settings.secrets()
+	cfg.Logger = newTFLogger(cfg.Secrets...)
 	if p.tuneClient != nil {
 		p.tuneClient(&cfg)
 	}

@@ -499,10 +499,11 @@ func (s settings) auth(cfg zendesk.Config) (zendesk.Auth, error) {
 	}
 }
 
-// secrets lists every string that must never appear in a log line: the
-// tokens, the client secret and the encoded basic credentials built from
-// them. Access tokens obtained with client credentials are never logged
-// and cannot be listed here.
+// secrets lists every string that must never appear in a log line or a
+// diagnostic: the tokens, the client secret and the encoded basic
+// credentials built from them. Access tokens obtained with client
+// credentials cannot be listed here: the client hides them itself, as it
+// hides every Authorization header it sends.
 func (s settings) secrets() []string {
 	var out []string
 	if s.apiToken != "" {

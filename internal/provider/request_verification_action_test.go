@@ -123,8 +123,9 @@ func TestProtocol_actionRefusals(t *testing.T) {
 		{"a verified email", ana.ID, verified.ID, []string{"Nothing was sent", "is verified already"},
 			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1}},
 		{"a phone number", ana.ID, phone.ID, []string{"email identities only", "phone_number identity", "verified = true"}, nil},
+		// The unknown user's list answers RecordNotFound for the identity.
 		{"an unknown user", ana.ID + 1, phone.ID, []string{fmt.Sprintf("User %d has no identity %d", ana.ID+1, phone.ID), "404"},
-			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1, zendesktest.RouteShow: 1}},
+			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1}},
 	} {
 		progress, diags := e.invoke(tc.userID, tc.id)
 		requireError(t, tc.name, diags, tc.want...)

@@ -152,7 +152,9 @@ func (s recordingServer) ImportResourceState(ctx context.Context, req *tfprotov6
 // the way to authenticate: not the tokens, not the client secret, not an
 // Authorization header or the base64 of email/token:api_token. The run
 // creates, reads, updates and deletes an identity, has a 503 retried and
-// an error reported, and no diagnostic echoes a credential either.
+// an error reported, and no diagnostic echoes a credential either, not
+// even the error of a proxy that echoes the request, Authorization header
+// and all.
 //
 // terraform-plugin-testing sends Terraform's log (at the level of
 // TF_ACC_LOG) and the in-process provider's (at TRACE) to TF_ACC_LOG_PATH;
@@ -245,6 +247,16 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 							identityConfig("taken", ben.ID, "email", "ana@example.com"),
 						ExpectError: errorLike("Error creating Zendesk user identity", "HTTP 422", "DuplicateValue"),
 					},
+					{
+						// The data source's list meets a proxy that echoes
+						// the request; the echo is shown, its credentials
+						// are not.
+						PreConfig: func() {
+							env.fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultEcho, Route: zendesktest.RouteList, Status: http.StatusBadRequest, Times: 1})
+						},
+						Config:      provider + identityConfig("x", ana.ID, "email", "ana.renamed@example.org") + identitiesData(ana.ID),
+						ExpectError: errorLike("Error reading Zendesk user identities", "HTTP 400", "Authorization: <redacted>"),
+					},
 				},
 			})
 
@@ -259,7 +271,8 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 			for _, want := range []string{
 				"Zendesk request", // the provider's requests
 				"Zendesk's rate limit held the request back", // the 503 with Retry-After
-				"DuplicateValue", // the error
+				"DuplicateValue",            // the error
+				"Authorization: <redacted>", // the echo
 			} {
 				if !strings.Contains(trace, want) {
 					t.Errorf("the trace log (%d bytes) does not mention %q", len(trace), want)
@@ -268,8 +281,10 @@ func TestSecretsStayOutOfTraceLogs(t *testing.T) {
 			if env.fake.CountStatus(http.StatusServiceUnavailable) != 1 {
 				t.Errorf("the run did not meet its 503")
 			}
-			if !strings.Contains(diags.all(), "DuplicateValue") {
-				t.Errorf("the error diagnostic was not recorded; got:\n%s", diags.all())
+			for _, want := range []string{"DuplicateValue", "Authorization: <redacted>"} {
+				if !strings.Contains(diags.all(), want) {
+					t.Errorf("the error diagnostic with %q was not recorded; got:\n%s", want, diags.all())
+				}
 			}
 			forbidden := append(secrets, headers.values()...)
 			if len(headers.values()) == 0 {

@@ -153,7 +153,8 @@ func TestProtocol_listStreamsEveryManageableIdentity(t *testing.T) {
 	if !slices.Equal(names, wantNames) {
 		t.Errorf("display names:\n%q\nwant\n%q", names, wantNames)
 	}
-	// Three users, one show_many: Chloe's sideload holds her one identity.
+	// Three users, one show_many: no sideload holds as many identities as
+	// the smallest cap on it the client allows for (5), so each holds all.
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
 }
 
@@ -187,7 +188,8 @@ func TestProtocol_listIncludesTheResourceAsAnImportRecordsIt(t *testing.T) {
 			t.Errorf("result %d: the behaviour flags are set: %v", i, r.resource)
 		}
 	}
-	// The imports were answered from what the list read.
+	// The imports were answered from what the query read: Ana, alone in
+	// her show_many, was listed too.
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
 }
 
@@ -212,13 +214,21 @@ func TestProtocol_listNarrowsByType(t *testing.T) {
 }
 
 // The limit stops the reading: 250 users, and a limit that the first batch
-// of 100 fills, cost one show_many.
+// of 100 fills, cost one show_many. The first user has five identities,
+// as many as the smallest cap on the sideload the client allows for, the
+// others one: its sideload is the one that a cap could have cut, and its
+// list the one list of each query.
 func TestProtocol_listHonoursTheLimit(t *testing.T) {
 	t.Parallel()
 	e := newProtocolEnv(t, zendesktest.Options{})
 	var users []int64
 	for i := range 250 {
 		users = append(users, e.fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i)).ID)
+	}
+	for i := range 4 {
+		if _, err := e.fake.AddIdentity(zendesktest.Identity{UserID: users[0], Type: "twitter", Value: fmt.Sprintf("user0_%d", i)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, tc := range []struct {
 		limit     int64
@@ -228,8 +238,8 @@ func TestProtocol_listHonoursTheLimit(t *testing.T) {
 	}{
 		{limit: 1, results: 1, showMany: 1},
 		{limit: 100, results: 100, showMany: 1},
-		{limit: 101, results: 101, showMany: 2},
-		{limit: 1000, results: 250, showMany: 3},
+		{limit: 105, results: 105, showMany: 2},
+		{limit: 1000, results: 254, showMany: 3},
 	} {
 		results, diags := e.list(map[string]any{"user_ids": users}, false, tc.limit)
 		requireNoErrors(t, "ListResource", diags)
@@ -239,7 +249,7 @@ func TestProtocol_listHonoursTheLimit(t *testing.T) {
 		if len(results) > 0 && results[0].identity["user_id"] != users[0] {
 			t.Errorf("limit %d: the first result is of user %v, want %d", tc.limit, results[0].identity["user_id"], users[0])
 		}
-		e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: tc.showMany})
+		e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: tc.showMany, zendesktest.RouteList: 1})
 	}
 }
 
@@ -268,7 +278,8 @@ func TestProtocol_listUnknownAndDeletedUsers(t *testing.T) {
 	}
 	requireError(t, "ListResource", diags, "Zendesk users not found", fmt.Sprintf("has the id 9998 or %d", ben.ID),
 		"or the user is deleted", "remove it from user_ids")
-	// Neither had identities in the sideload; each list answered 404.
+	// Neither had identities in the sideload; each list answered 404. Ana's
+	// sideload, with fewer identities than any cap allowed for, held all.
 	e.requests(map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 2})
 }
 

@@ -172,8 +172,10 @@ func TestProtocol_importByIdentityErrors(t *testing.T) {
 		wantCalls map[zendesktest.Route]int
 	}{
 		{"an id that is not positive", ana.ID, 0, []string{"identity.id is 0", "user_id = 1001, id = 50001"}, nil},
+		// The unknown user's list answers RecordNotFound: its identities
+		// are gone with it, without a read of each.
 		{"an identity of another user", ana.ID + 1000, messaging.ID, []string{fmt.Sprintf("User %d has no identity %d", ana.ID+1000, messaging.ID)},
-			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1, zendesktest.RouteShow: 1}},
+			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1}},
 		{"a channel identity", ana.ID, messaging.ID, []string{"messaging identity", "cannot manage"},
 			map[zendesktest.Route]int{zendesktest.RouteShowMany: 1}},
 	} {

@@ -35,19 +35,22 @@ type source int
 const (
 	// sourceNone: nothing, or single identities: a miss says nothing.
 	sourceNone source = iota
-	// sourceSideload: the identities that show_many sideloaded. A miss is
-	// checked with a list, since a sideload may carry fewer identities than
-	// the user has.
+	// sourceSideload: the identities that show_many sideloaded, which may
+	// be fewer than the user has (see wholeSideloads). A miss is checked
+	// with a list.
 	sourceSideload
-	// sourceList: the user's whole collection, listed page by page. A miss
-	// is still confirmed with a direct read before the identity is
-	// declared gone.
-	sourceList
+	// sourceWhole: the user's whole collection, listed page by page or
+	// sideloaded whole. A miss is still confirmed with a direct read before
+	// the identity is declared gone.
+	sourceWhole
 )
 
 type cachedUser struct {
 	identities map[int64]Identity
 	source     source
+	// gone is the answer of a list that said the user does not exist
+	// (IsNotFound): it answers every lookup of the user's identities.
+	gone error
 }
 
 func newIdentityCache() *identityCache {
@@ -59,16 +62,28 @@ func newIdentityCache() *identityCache {
 }
 
 // lookup returns the cached identity and how much of the user's collection
-// the cache holds.
-func (c *identityCache) lookup(userID, identityID int64) (identity Identity, found bool, src source) {
+// the cache holds, or the error of a list that found the user gone.
+func (c *identityCache) lookup(userID, identityID int64) (identity Identity, found bool, src source, gone error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	u := c.users[userID]
 	if u == nil {
-		return Identity{}, false, sourceNone
+		return Identity{}, false, sourceNone, nil
 	}
 	identity, found = u.identities[identityID]
-	return identity, found, u.source
+	return identity, found, u.source, u.gone
+}
+
+// whole reports whether the cache holds the user's whole collection, or
+// knows the user gone (then gone is the list's error).
+func (c *identityCache) whole(userID int64) (whole bool, gone error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u := c.users[userID]
+	if u == nil {
+		return false, nil
+	}
+	return u.source == sourceWhole, u.gone
 }
 
 // version returns a token to take before reading a user, for remember.
@@ -80,8 +95,8 @@ func (c *identityCache) version(userID int64) uint64 {
 
 // remember stores identities of the user read since version was taken. A
 // collection (src above sourceNone) replaces what was known unless that
-// came from a more authoritative source; single identities are added. A
-// read that a write overtook is dropped.
+// came from a more authoritative source; single identities are added, or
+// replace a user known gone. A read that a write overtook is dropped.
 func (c *identityCache) remember(userID int64, version uint64, identities []Identity, src source) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -90,7 +105,7 @@ func (c *identityCache) remember(userID int64, version uint64, identities []Iden
 	}
 	u := c.users[userID]
 	switch {
-	case u == nil || src > sourceNone && src >= u.source:
+	case u == nil || u.gone != nil || src > sourceNone && src >= u.source:
 		u = &cachedUser{identities: make(map[int64]Identity, len(identities)), source: src}
 		c.users[userID] = u
 	case src > sourceNone:
@@ -99,6 +114,18 @@ func (c *identityCache) remember(userID int64, version uint64, identities []Iden
 	for _, identity := range identities {
 		u.identities[identity.ID] = identity
 	}
+}
+
+// rememberGone stores that a list of the user read since version answered
+// err, Zendesk's word that the user does not exist: none of its identities
+// does either. A read that a write overtook is dropped.
+func (c *identityCache) rememberGone(userID int64, version uint64, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writes[userID] != version {
+		return
+	}
+	c.users[userID] = &cachedUser{identities: map[int64]Identity{}, source: sourceWhole, gone: err}
 }
 
 // forget drops what is known of the user, its identities and the user

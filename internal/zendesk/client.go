@@ -81,6 +81,11 @@ type Config struct {
 	// to join its show_many batch (default 50ms); the wait grows with the
 	// gaps between the lookups that Terraform actually sends.
 	BatchWindow time.Duration
+	// Secrets are strings that no error or log line of the client may
+	// quote from an answer: the credentials behind Auth. The client also
+	// hides every Authorization header it sends, and any value that reads
+	// like a credential (see redactor).
+	Secrets []string
 }
 
 // Client calls one Zendesk account's API. It is safe for concurrent use.
@@ -97,6 +102,8 @@ type Client struct {
 	clock      Clock
 	cache      *identityCache
 	reader     *reader
+	// secrets keeps credentials out of what the client quotes.
+	secrets *redactor
 }
 
 // New checks cfg and returns a client.
@@ -123,6 +130,7 @@ func New(cfg Config) (*Client, error) {
 		log:        cfg.Logger,
 		clock:      cfg.Clock,
 		cache:      newIdentityCache(),
+		secrets:    newRedactor(cfg.Secrets...),
 	}
 	if c.http == nil {
 		c.http = cleanhttp.DefaultPooledClient()
@@ -235,9 +243,9 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if err != nil {
 		return &RequestError{Method: r.method, Path: target.Path, Attempts: 1, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
-	c.log.Trace(ctx, "Zendesk response body", map[string]any{"method": r.method, "path": target.Path, "status": resp.StatusCode, "body": string(body)})
+	c.log.Trace(ctx, "Zendesk response body", map[string]any{"method": r.method, "path": target.Path, "status": resp.StatusCode, "body": c.secrets.text(string(body))})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := newAPIError(r.method, target.Path, resp, body)
+		apiErr := newAPIError(r.method, target.Path, resp, body, c.secrets)
 		apiErr.Attempts = state.attempts
 		if waited := state.waited; waited != nil {
 			waited.Method, waited.Path, waited.Answer = r.method, target.Path, apiErr
@@ -306,6 +314,7 @@ func (c *Client) authorize(req *http.Request) error {
 	if err != nil {
 		return err
 	}
+	c.secrets.learnAuthorization(header)
 	req.Header.Set("Authorization", header)
 	return nil
 }

@@ -161,20 +161,23 @@ type errorObject struct {
 }
 
 // newAPIError builds an APIError from a response whose body has been read.
-// It accepts JSON in each known shape, text/plain and empty bodies.
-func newAPIError(method, path string, resp *http.Response, body []byte) *APIError {
+// It accepts JSON in each known shape, text/plain and empty bodies. Every
+// text it keeps from the answer goes through secrets, before it is cut to
+// length (see redactor): whatever echoed the request must not put a
+// credential in a message.
+func newAPIError(method, path string, resp *http.Response, body []byte, secrets *redactor) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode}
 	if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter, e.HasRetryAfter = wait, true
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if location, err := resp.Location(); err == nil {
-			e.Location = location.String()
+			e.Location = secrets.text(location.String())
 		}
 	}
 	var parsed errorBody
 	if json.Unmarshal(body, &parsed) != nil || parsed.Error == nil && parsed.Description == "" {
-		e.Body = truncate(strings.TrimSpace(string(body)), maxErrorBody)
+		e.Body = truncate(secrets.text(strings.TrimSpace(string(body))), maxErrorBody)
 		if e.Body != "" {
 			e.ContentType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		}
@@ -193,34 +196,36 @@ func newAPIError(method, path string, resp *http.Response, body []byte) *APIErro
 	} else if parsed.ErrorDescription != "" {
 		e.Description = parsed.ErrorDescription
 	}
-	e.Details = parseDetails(parsed.Details)
+	e.Code, e.Description = secrets.text(e.Code), secrets.text(e.Description)
+	e.Details = parseDetails(parsed.Details, secrets)
 	return e
 }
 
 // parseDetails reads the details map, whose entries are usually arrays of
 // {error, description} but are kept as text when they are anything else.
-func parseDetails(raw map[string]json.RawMessage) map[string][]ErrorDetail {
+func parseDetails(raw map[string]json.RawMessage, secrets *redactor) map[string][]ErrorDetail {
 	if len(raw) == 0 {
 		return nil
 	}
 	details := make(map[string][]ErrorDetail, len(raw))
 	for field, value := range raw {
 		var text string
-		if json.Unmarshal(value, &text) == nil {
-			details[field] = []ErrorDetail{{Description: truncate(text, maxErrorBody)}}
-			continue
-		}
 		var list []ErrorDetail
-		if json.Unmarshal(value, &list) == nil {
-			details[field] = list
-			continue
-		}
 		var one ErrorDetail
-		if json.Unmarshal(value, &one) == nil && (one.Error != "" || one.Description != "") {
-			details[field] = []ErrorDetail{one}
-			continue
+		switch {
+		case json.Unmarshal(value, &text) == nil:
+			list = []ErrorDetail{{Description: text}}
+		case json.Unmarshal(value, &list) == nil:
+		case json.Unmarshal(value, &one) == nil && (one.Error != "" || one.Description != ""):
+			list = []ErrorDetail{one}
+		default:
+			list = []ErrorDetail{{Description: string(value)}}
 		}
-		details[field] = []ErrorDetail{{Description: truncate(string(value), maxErrorBody)}}
+		for i := range list {
+			list[i].Error = truncate(secrets.text(list[i].Error), maxErrorBody)
+			list[i].Description = truncate(secrets.text(list[i].Description), maxErrorBody)
+		}
+		details[field] = list
 	}
 	return details
 }

@@ -88,7 +88,8 @@ func (c *Client) ListIdentities(ctx context.Context, userID int64, types ...stri
 }
 
 // listPages reads every page of the user's list, and remembers an
-// unfiltered list as the user's whole collection.
+// unfiltered list as the user's whole collection, and a list that Zendesk
+// answers with RecordNotFound as the user gone.
 func (c *Client) listPages(ctx context.Context, userID int64, query url.Values) ([]Identity, error) {
 	r := call{method: http.MethodGet, path: identitiesPath(userID), query: query}
 	version := c.cache.version(userID)
@@ -97,6 +98,9 @@ func (c *Client) listPages(ctx context.Context, userID int64, query url.Values) 
 	for {
 		var page identitiesPage
 		if err := c.do(ctx, r, &page); err != nil {
+			if IsNotFound(err) {
+				c.cache.rememberGone(userID, version, err)
+			}
 			return nil, err
 		}
 		all = append(all, page.Identities...)
@@ -105,7 +109,7 @@ func (c *Client) listPages(ctx context.Context, userID int64, query url.Values) 
 			return nil, fmt.Errorf("listing identities of user %d: %w", userID, err)
 		}
 		if next == "" {
-			src := sourceList
+			src := sourceWhole
 			if query.Has("type[]") {
 				src = sourceNone
 			}

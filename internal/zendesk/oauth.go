@@ -133,6 +133,7 @@ func ClientCredentials(cfg ClientCredentialsConfig) (Auth, error) {
 		endpoint:   endpoint.String(),
 		clientID:   cfg.ClientID,
 		secret:     redacted(cfg.ClientSecret),
+		secrets:    newRedactor(cfg.ClientSecret),
 		scope:      strings.Join(scopes, " "),
 		lifetime:   cfg.Lifetime,
 		userAgent:  cfg.UserAgent,
@@ -186,6 +187,9 @@ type clientCredentials struct {
 	base    http.RoundTripper
 	timeout time.Duration
 	log     Logger
+	// secrets keeps the client secret out of the errors of an exchange,
+	// should Zendesk (or a proxy in front of it) echo the request.
+	secrets *redactor
 
 	// exchanging is held through an exchange, so requests that all find
 	// the token due wait for one exchange instead of each making their
@@ -345,7 +349,7 @@ func (c *clientCredentials) exchange(ctx context.Context) (*oauth2.Token, time.D
 		return nil, 0, &RequestError{Method: http.MethodPost, Path: tokenPath, Attempts: 1, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+		apiErr := newAPIError(http.MethodPost, tokenPath, resp, body, c.secrets)
 		if waited := state.waited; waited != nil {
 			// Asked to wait past the run's limit: nothing was issued.
 			waited.Method, waited.Path, waited.Answer = http.MethodPost, tokenPath, apiErr
@@ -456,7 +460,7 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 			}
 			defer resp.Body.Close()
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-			apiErr := c.scrub(newAPIError(http.MethodPost, tokenPath, resp, body))
+			apiErr := newAPIError(http.MethodPost, tokenPath, resp, body, c.secrets)
 			apiErr.Attempts = attempts
 			if err != nil {
 				// Interrupted as the answer came, or while waiting out
@@ -478,16 +482,6 @@ func (c *clientCredentials) retrier() *retryablehttp.Client {
 			})
 		},
 	}
-}
-
-// scrub removes the client secret from an error in case Zendesk (or a
-// proxy in front of it) echoed the request back.
-func (c *clientCredentials) scrub(e *APIError) *APIError {
-	secret := string(c.secret)
-	for _, s := range []*string{&e.Code, &e.Description, &e.Body} {
-		*s = strings.ReplaceAll(*s, secret, "<redacted>")
-	}
-	return e
 }
 
 // tokenSourceFunc adapts a function to oauth2.TokenSource.

@@ -28,9 +28,12 @@ var errNoSideload = errors.New("show_many answered without an identities sideloa
 // request that sideloads the identities of up to 100 users (see batcher):
 // the same request serves the identity lookups of those users and the user
 // lookups by id. A user's list is read only when an identity is missing
-// from the sideload, and an identity missing from the list is read directly
-// before it is reported gone. User lookups by external id gather in a
-// batcher of their own, since show_many takes ids or external ids, not both.
+// from a sideload that may be cut (see wholeSideloads), or when show_many
+// fails; an identity missing from a whole collection is read directly
+// before it is reported gone, and a list that says the user is gone
+// answers every lookup of its identities. User lookups by external id
+// gather in a batcher of their own, since show_many takes ids or external
+// ids, not both.
 type reader struct {
 	c     *Client
 	gauge *gauge
@@ -44,6 +47,9 @@ type reader struct {
 	// noSideload is set once Zendesk answers show_many without identities:
 	// users are listed one by one for the rest of the run.
 	noSideload bool
+	// mostSideloaded is the most identities show_many has sideloaded for
+	// one user in this run (see wholeSideloads).
+	mostSideloaded int
 }
 
 func newReader(c *Client, window time.Duration) *reader {
@@ -59,30 +65,34 @@ func newReader(c *Client, window time.Duration) *reader {
 func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (*Identity, error) {
 	defer c.reader.gauge.enter()()
 	for round := 0; round < lookupRounds; round++ {
-		identity, found, src := c.cache.lookup(userID, identityID)
-		if found {
+		identity, found, src, gone := c.cache.lookup(userID, identityID)
+		switch {
+		case found:
 			return &identity, nil
-		}
-		var err error
-		switch src {
-		case sourceNone:
-			err = c.reader.loadBatched(ctx, userID)
-		case sourceSideload:
-			err = c.reader.loadList(ctx, userID)
-		case sourceList:
+		case gone != nil:
+			return nil, gone
+		case src == sourceWhole:
 			// Missing from the whole collection: confirm before declaring it gone.
 			return c.GetIdentity(ctx, userID, identityID)
+		}
+		var err error
+		if src == sourceNone {
+			err = c.reader.loadBatched(ctx, userID)
+		} else {
+			err = c.reader.loadList(ctx, userID)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if errors.Is(err, errNoSideload) {
-			continue
+		if IsNotFound(err) {
+			// The user's list answered that the user is gone: so is every
+			// identity of it.
+			return nil, err
 		}
 		if err != nil {
-			// The shared read failed (or the user is gone): the direct read
-			// gives this identity its own answer.
-			c.log.Debug(ctx, "Zendesk batched read failed; reading the identity directly", map[string]any{"user_id": userID, "error": err.Error()})
+			// The list failed: the direct read gives this identity its own
+			// answer.
+			c.log.Debug(ctx, "Zendesk list read failed; reading the identity directly", map[string]any{"user_id": userID, "error": err.Error()})
 			return c.GetIdentity(ctx, userID, identityID)
 		}
 	}
@@ -90,34 +100,42 @@ func (c *Client) LookupIdentity(ctx context.Context, userID, identityID int64) (
 }
 
 // loadBatched reads the user's identities through the next show_many
-// batch, or through a list once show_many is known not to sideload them.
+// batch. When that cannot serve them (Zendesk does not sideload identities,
+// or show_many failed), it lists the user instead: one list per user,
+// shared by the lookups of all its identities, not a read per identity.
 func (r *reader) loadBatched(ctx context.Context, userID int64) error {
 	r.mu.Lock()
 	noSideload := r.noSideload
 	r.mu.Unlock()
-	if noSideload {
-		return r.loadList(ctx, userID)
+	if !noSideload {
+		err := r.users.get(ctx, userID)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if !errors.Is(err, errNoSideload) {
+			r.c.log.Debug(ctx, "Zendesk show_many failed; listing the user's identities", map[string]any{"user_id": userID, "error": err.Error()})
+		}
 	}
-	return r.users.get(ctx, userID)
+	return r.loadList(ctx, userID)
 }
 
 // showMany loads a batch of users with one show_many request and remembers
 // the users, for user lookups, and their identities, for identity lookups.
 func (r *reader) showMany(ctx context.Context, userIDs []int64) error {
-	_, err := r.sideload(ctx, userIDs)
+	_, _, err := r.sideload(ctx, userIDs)
 	return err
 }
 
 // sideload is showMany, which also returns the identities by user (see
-// showManyByID).
-func (r *reader) sideload(ctx context.Context, userIDs []int64) (map[int64][]Identity, error) {
+// showManyByID) and which users have all theirs in it (see wholeSideloads).
+func (r *reader) sideload(ctx context.Context, userIDs []int64) (byUser map[int64][]Identity, whole map[int64]bool, err error) {
 	versions := make([]uint64, len(userIDs))
 	for i, userID := range userIDs {
 		versions[i] = r.c.cache.version(userID)
 	}
 	users, byUser, err := r.c.showManyByID(ctx, userIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	returned := make(map[int64]*User, len(users))
 	for i := range users {
@@ -131,20 +149,32 @@ func (r *reader) sideload(ctx context.Context, userIDs []int64) (map[int64][]Ide
 		r.noSideload = true
 		r.mu.Unlock()
 		r.c.log.Debug(ctx, "Zendesk show_many does not sideload identities; listing users one by one", nil)
-		return nil, errNoSideload
+		return nil, nil, errNoSideload
 	}
+	whole = r.wholeSideloads(byUser)
 	for i, userID := range userIDs {
-		r.c.cache.remember(userID, versions[i], byUser[userID], sourceSideload)
+		src := sourceSideload
+		if whole[userID] {
+			src = sourceWhole
+		}
+		r.c.cache.remember(userID, versions[i], byUser[userID], src)
 	}
-	return byUser, nil
+	return byUser, whole, nil
 }
 
 // loadList reads the user's whole collection, once for all the lookups
-// that need it at the same time.
+// that need it at the same time: a lookup that comes after the list
+// answered finds the answer in the cache (the collection, or the user gone)
+// and sends nothing.
 func (r *reader) loadList(ctx context.Context, userID int64) error {
 	r.mu.Lock()
 	f, ok := r.listing[userID]
 	if !ok {
+		// A list remembers its answer before it leaves r.listing.
+		if whole, gone := r.c.cache.whole(userID); whole {
+			r.mu.Unlock()
+			return gone
+		}
 		f = &flight{done: make(chan struct{})}
 		r.listing[userID] = f
 		go func(ctx context.Context) {

@@ -211,8 +211,8 @@ func TestLookupIdentity_aMissingIdentityIsConfirmedBeforeItIsGone(t *testing.T) 
 	if !IsNotFound(err) {
 		t.Fatalf("got %v, want a not-found error", err)
 	}
-	// The sideload lacked it, the list lacked it, and the direct read said 404.
-	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1, zendesktest.RouteShow: 1})
+	// The sideload lacked it, and the direct read said 404.
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteShow: 1})
 }
 
 func TestLookupIdentity_anIncompleteSideloadNeverHidesAnIdentity(t *testing.T) {
@@ -293,12 +293,99 @@ func TestLookupIdentity_aCancelledReaderDoesNotCancelTheBatch(t *testing.T) {
 	}
 }
 
-func TestLookupIdentity_showManyFailureFallsBackToDirectReads(t *testing.T) {
+// fullHouseClient is a client of fake whose batches wait a window no test
+// outlasts: a batch goes when it is full, that is when fullHouseMin
+// lookups wait on it. Tests that start exactly that many lookups at once
+// get one batch however fast the machine is.
+func fullHouseClient(t *testing.T, fake *zendesktest.Server) *Client {
+	t.Helper()
+	c, err := New(Config{
+		URL:         fake.URL(),
+		Auth:        APIToken(zendesktest.DefaultEmail, zendesktest.DefaultAPIToken),
+		MaxRetries:  1,
+		BatchWindow: time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// When show_many fails, the lookups of a user's identities share one list
+// of the user, not a read each; a list that says the user is gone answers
+// them all.
+func TestLookupIdentity_showManyFailureListsEachUserOnce(t *testing.T) {
 	t.Parallel()
-	fake := zendesktest.NewTest(t, zendesktest.Options{})
-	u := fake.AddUser("Ana", "ana@example.com")
-	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShowMany, Status: 403})
-	lookupAll(t, readerClient(t, fake), fake.Identities(u.ID))
+	for _, tc := range []struct {
+		name      string
+		fault     bool
+		userGone  bool
+		wantFound bool
+		want      map[zendesktest.Route]int
+	}{
+		{"show_many refused", true, false, true, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1}},
+		{"show_many refused, the user gone", true, true, false, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1}},
+		// show_many leaves a deleted user's identities out, so the list is
+		// asked; its RecordNotFound is the answer.
+		{"the user gone", false, true, false, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := zendesktest.NewTest(t, zendesktest.Options{})
+			u := fake.AddUser("Ana", "ana@example.com")
+			all := append(fake.Identities(u.ID), seedEmails(t, fake, u.ID, fullHouseMin-1)...)
+			if tc.fault {
+				fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteShowMany, Status: 403})
+			}
+			if tc.userGone {
+				fake.SoftDeleteUser(u.ID)
+			}
+			c := fullHouseClient(t, fake)
+			if tc.wantFound {
+				lookupAll(t, c, all)
+			} else {
+				var wg sync.WaitGroup
+				for _, identity := range all {
+					wg.Go(func() {
+						if _, err := c.LookupIdentity(context.Background(), u.ID, identity.ID); !IsNotFound(err) {
+							t.Errorf("identity %d: got %v, want a not-found error", identity.ID, err)
+						}
+					})
+				}
+				wg.Wait()
+			}
+			wantRoutes(t, fake, tc.want)
+
+			// A lookup that comes later finds the list's answer.
+			if _, err := c.LookupIdentity(context.Background(), u.ID, all[0].ID); (err == nil) != tc.wantFound {
+				t.Errorf("a later lookup: %v", err)
+			}
+			wantRoutes(t, fake, tc.want)
+		})
+	}
+}
+
+// A miss in a user's sideload that holds fewer identities than another
+// user's did is not a cut: the identity is read directly, without a list.
+// A user sideloaded with as many as the most may have been cut: listed.
+func TestLookupIdentity_aWholeSideloadNeedsNoList(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{SideloadLimit: minSideloadCap})
+	big := fake.AddUser("Big", "big@example.com")
+	bigs := append(fake.Identities(big.ID), seedEmails(t, fake, big.ID, minSideloadCap+2)...)
+	small := fake.AddUser("Small", "small@example.com")
+	gone := seedEmails(t, fake, small.ID, 1)[0]
+	fake.RemoveIdentity(gone.ID)
+	c := readerClient(t, fake)
+
+	// Big's last identities are past the cap: the list finds them.
+	lookupAll(t, c, bigs)
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1})
+
+	fake.ResetRequests()
+	if _, err := c.LookupIdentity(context.Background(), small.ID, gone.ID); !IsNotFound(err) {
+		t.Fatalf("got %v, want a not-found error", err)
+	}
 	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteShow: 1})
 }
 

@@ -41,7 +41,7 @@ func (c *Client) retrier(method, path string, idempotent bool) *retryablehttp.Cl
 		},
 		Backoff: c.backoff,
 		ErrorHandler: func(resp *http.Response, err error, attempts int) (*http.Response, error) {
-			return nil, giveUp(method, path, resp, err, attempts)
+			return nil, giveUp(method, path, resp, err, attempts, c.secrets)
 		},
 		PrepareRetry: c.authorize,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
@@ -128,7 +128,7 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 
 // giveUp turns the last attempt of a request that will not be sent again
 // into an error naming the request, the attempts and the last answer.
-func giveUp(method, path string, resp *http.Response, err error, attempts int) error {
+func giveUp(method, path string, resp *http.Response, err error, attempts int, secrets *redactor) error {
 	var waited *RateLimitWaitError
 	if errors.As(err, &waited) {
 		if waited.Method == "" {
@@ -150,7 +150,7 @@ func giveUp(method, path string, resp *http.Response, err error, attempts int) e
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 		if err == nil || resp.StatusCode >= 300 {
-			apiErr := newAPIError(method, path, resp, body)
+			apiErr := newAPIError(method, path, resp, body, secrets)
 			apiErr.Attempts = attempts
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				// Interrupted as the answer came: both are the cause, and a

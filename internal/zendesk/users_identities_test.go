@@ -68,6 +68,8 @@ func TestUsersIdentities_oneShowManyPerHundredUsers(t *testing.T) {
 		seedEmails(t, fake, u.ID, i%3)
 		users = append(users, u.ID)
 	}
+	// The first user has the most identities: the one list of the run.
+	seedEmails(t, fake, users[0], 5)
 	c := readerClient(t, fake)
 	got, order, errs := readAll(t, c, users)
 	if len(errs) > 0 {
@@ -77,8 +79,11 @@ func TestUsersIdentities_oneShowManyPerHundredUsers(t *testing.T) {
 		t.Errorf("users yielded out of order")
 	}
 	sameIDs(t, got, fakeIDs(fake, users))
-	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2})
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2, zendesktest.RouteList: 1})
 	for _, r := range fake.Requests() {
+		if r.Route != zendesktest.RouteShowMany {
+			continue
+		}
 		q, _ := url.ParseQuery(r.RawQuery)
 		if n := len(strings.Split(q.Get("ids"), ",")); n > showManyLimit || q.Get("include") != "identities" {
 			t.Errorf("show_many asked for %d users, include=%q", n, q.Get("include"))
@@ -87,7 +92,79 @@ func TestUsersIdentities_oneShowManyPerHundredUsers(t *testing.T) {
 
 	// What was read is remembered: a refresh of it costs nothing more.
 	lookupAll(t, c, fake.Identities(users[7]))
-	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2})
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2, zendesktest.RouteList: 1})
+}
+
+// Whatever the cap on the identities show_many sideloads per user, from
+// minSideloadCap up, every identity is listed: a user sideloaded with as
+// many as any user of the run may have been cut, and is listed; one with
+// fewer has them all. The users have 1 to 6, 9 and 12 identities.
+func TestUsersIdentities_everyIdentityWhateverTheSideloadCap(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cap int
+		// lists is how many users are listed: those sideloaded with the
+		// most any user was.
+		lists int
+	}{
+		{cap: 0, lists: 1},  // no cap: the user with 12, the most
+		{cap: 5, lists: 4},  // 5, 6, 9 and 12 come with 5
+		{cap: 7, lists: 2},  // 9 and 12 come with 7
+		{cap: 12, lists: 1}, // the user with 12 has as many as the cap
+		{cap: 20, lists: 1}, // a cap no user reaches
+	} {
+		t.Run(fmt.Sprintf("cap %d", tc.cap), func(t *testing.T) {
+			t.Parallel()
+			fake := zendesktest.NewTest(t, zendesktest.Options{SideloadLimit: tc.cap})
+			var users []int64
+			for i, n := range []int{1, 2, 3, 4, 5, 6, 9, 12} {
+				u := fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i))
+				seedEmails(t, fake, u.ID, n-1)
+				users = append(users, u.ID)
+			}
+			got, _, errs := readAll(t, readerClient(t, fake), users)
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			sameIDs(t, got, fakeIDs(fake, users))
+			wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: tc.lists})
+		})
+	}
+}
+
+// The most identities sideloaded for one user holds for the whole run: a
+// later answer whose users have fewer is taken whole, and one that brings
+// a user cut by the cap again is listed.
+func TestUsersIdentities_theMostSideloadedHoldsForTheRun(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{SideloadLimit: 5})
+	user := func(name string, n int) int64 {
+		u := fake.AddUser(name, name+"@example.com")
+		seedEmails(t, fake, u.ID, n-1)
+		return u.ID
+	}
+	many, few, some, cut := user("many", 9), user("few", 2), user("some", 4), user("cut", 7)
+	c := readerClient(t, fake)
+	for _, step := range []struct {
+		users []int64
+		lists int
+	}{
+		{[]int64{many}, 1},      // cut to 5, the most so far
+		{[]int64{few, some}, 0}, // 2 and 4: fewer than 5, whole
+		{[]int64{some, cut}, 1}, // cut to 5 again
+	} {
+		fake.ResetRequests()
+		got, _, errs := readAll(t, c, step.users)
+		if len(errs) > 0 {
+			t.Fatalf("errors: %v", errs)
+		}
+		sameIDs(t, got, fakeIDs(fake, step.users))
+		want := map[zendesktest.Route]int{zendesktest.RouteShowMany: 1}
+		if step.lists > 0 {
+			want[zendesktest.RouteList] = step.lists
+		}
+		wantRoutes(t, fake, want)
+	}
 }
 
 func TestUsersIdentities_fallbacks(t *testing.T) {
@@ -104,12 +181,12 @@ func TestUsersIdentities_fallbacks(t *testing.T) {
 			// A user without identities looks like a user cut to nothing:
 			// listed, as is the user with as many as a cap could leave.
 			name: "a short or suspect sideload is confirmed by a list",
-			many: sideloadSuspectSize + 5,
+			many: 25,
 			want: map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 2},
 		},
 		{
-			name: "a sideload capped at the suspect size",
-			opts: zendesktest.Options{SideloadLimit: sideloadSuspectSize},
+			name: "a capped sideload",
+			opts: zendesktest.Options{SideloadLimit: 20},
 			many: 150,
 			// The capped user takes two pages.
 			want: map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 3},
@@ -166,6 +243,7 @@ func TestUsersIdentities_anUnknownUserIsConfirmedAndReported(t *testing.T) {
 	t.Parallel()
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	a, b := fake.AddUser("A", "a@example.com"), fake.AddUser("B", "b@example.com")
+	seedEmails(t, fake, a.ID, 1)
 	const unknown = 424242
 	got, order, errs := readAll(t, readerClient(t, fake), []int64{a.ID, unknown, b.ID, a.ID})
 	if !slices.Equal(order, []int64{a.ID, unknown, b.ID}) {
@@ -175,7 +253,8 @@ func TestUsersIdentities_anUnknownUserIsConfirmedAndReported(t *testing.T) {
 		t.Fatalf("errors %v, want one not-found error for user %d", errs, unknown)
 	}
 	sameIDs(t, got, fakeIDs(fake, []int64{a.ID, b.ID}))
-	// The unknown user had no sideload; its list answered 404.
+	// The unknown user had no sideload; its list answered 404. A and B,
+	// with fewer identities than any cap allowed for, were not listed.
 	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: 1})
 }
 
@@ -186,6 +265,9 @@ func TestUsersIdentities_stoppingEarlySparesTheNextBatches(t *testing.T) {
 	for i := range 250 {
 		users = append(users, fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i)).ID)
 	}
+	// The first user has as many identities as the smallest cap allowed
+	// for, every other user fewer: its list is the only one.
+	seedEmails(t, fake, users[0], minSideloadCap-1)
 	read := 0
 	for _, err := range readerClient(t, fake).UsersIdentities(context.Background(), users) {
 		if err != nil {
@@ -195,7 +277,57 @@ func TestUsersIdentities_stoppingEarlySparesTheNextBatches(t *testing.T) {
 			break
 		}
 	}
-	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2})
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 2, zendesktest.RouteList: 1})
+}
+
+// Users whose sideload may be short are listed as the iteration reaches
+// them, a few at a time: a caller that stops early spares the others'
+// lists. Users that all have as many identities as the smallest cap
+// allowed for are all listed, since such a cap would make them look the
+// same.
+func TestUsersIdentities_usersAreListedAsTheIterationReachesThem(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	var users []int64
+	for i := range 10 {
+		u := fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i))
+		seedEmails(t, fake, u.ID, minSideloadCap-1)
+		users = append(users, u.ID)
+	}
+	for u, err := range readerClient(t, fake).UsersIdentities(context.Background(), users) {
+		if err != nil || len(u.Identities) != minSideloadCap {
+			t.Fatalf("user %d: %v, %v", u.UserID, u.Identities, err)
+		}
+		break
+	}
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: listConcurrency})
+
+	fake.ResetRequests()
+	got, _, errs := readAll(t, readerClient(t, fake), users)
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	sameIDs(t, got, fakeIDs(fake, users))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1, zendesktest.RouteList: len(users)})
+}
+
+// Users that all have fewer identities than the smallest cap allowed for
+// cost no list: one show_many answers for them all.
+func TestUsersIdentities_usersWithFewIdentitiesNeedNoList(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	var users []int64
+	for i := range 10 {
+		u := fake.AddUser(fmt.Sprintf("User %d", i), fmt.Sprintf("user%d@example.com", i))
+		seedEmails(t, fake, u.ID, i%2) // one or two identities each
+		users = append(users, u.ID)
+	}
+	got, _, errs := readAll(t, readerClient(t, fake), users)
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	sameIDs(t, got, fakeIDs(fake, users))
+	wantRoutes(t, fake, map[zendesktest.Route]int{zendesktest.RouteShowMany: 1})
 }
 
 func TestUsersIdentities_aFailedListEndsTheIteration(t *testing.T) {
@@ -203,6 +335,7 @@ func TestUsersIdentities_aFailedListEndsTheIteration(t *testing.T) {
 	fake := zendesktest.NewTest(t, zendesktest.Options{})
 	a, none := fake.AddUser("A", "a@example.com"), fake.AddUser("None", "")
 	b := fake.AddUser("B", "b@example.com")
+	seedEmails(t, fake, b.ID, 1) // A has fewer: whole, not listed
 	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultStatus, Route: zendesktest.RouteList, Status: 403})
 	var order []int64
 	var last error

@@ -1,7 +1,10 @@
 package zendesktest
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +47,13 @@ const (
 	// look. An unknown identity is still a 404. On other routes the request
 	// is served normally.
 	FaultNotApplied
+	// FaultEcho answers Status (default 502 Bad Gateway) with the request
+	// echoed back, without touching the store, as a debugging proxy or a
+	// gateway in front of the account might: its request line, every
+	// header (Authorization included) and its body. The answer is plain
+	// text, or, when ContentType is application/json, a JSON error whose
+	// description is the echo.
+	FaultEcho
 )
 
 // String names the kind as tests and logs show it.
@@ -63,6 +73,8 @@ func (k FaultKind) String() string {
 		return "redirect"
 	case FaultNotApplied:
 		return "not_applied"
+	case FaultEcho:
+		return "echo"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -203,6 +215,29 @@ func defaultErrorReply(status int) reply {
 		text = "Error " + strconv.Itoa(status)
 	}
 	return errorReply(status, strings.ReplaceAll(text, " ", ""), text)
+}
+
+// echo is the answer of a FaultEcho to the request r, whose body was read.
+func (f Fault) echo(r *http.Request, body []byte) reply {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusBadGateway
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s\n", r.Method, r.URL.RequestURI(), r.Proto)
+	fmt.Fprintf(&b, "Host: %s\n", r.Host)
+	names := slices.Sorted(maps.Keys(r.Header))
+	for _, name := range names {
+		for _, v := range r.Header[name] {
+			fmt.Fprintf(&b, "%s: %s\n", name, v)
+		}
+	}
+	b.WriteString("\n")
+	b.Write(body)
+	if f.ContentType == jsonContentType || f.ContentType == "application/json" {
+		return errorReply(status, "BadGateway", b.String())
+	}
+	return textReply(status, b.String())
 }
 
 // redirect is the answer of a FaultRedirect to the request r.

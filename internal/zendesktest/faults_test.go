@@ -41,6 +41,30 @@ func TestFaultStatusCustomBody(t *testing.T) {
 	}
 }
 
+// FaultEcho answers with the request, credentials and body included, as
+// a debugging proxy might, in plain text or inside a JSON error.
+func TestFaultEcho(t *testing.T) {
+	srv, c := newTestServer(t, Options{})
+	user := srv.AddUser("Ana Lima", "ana@example.com")
+	srv.AddFault(Fault{Kind: FaultEcho, Route: RouteCreate, Times: 1})
+	srv.AddFault(Fault{Kind: FaultEcho, Route: RouteCreate, Status: http.StatusBadRequest, ContentType: "application/json", Times: 1})
+
+	resp := c.do(http.MethodPost, identitiesPath(user.ID), twitterBody("ana")).want(t, http.StatusBadGateway)
+	wantHeaders(t, resp, map[string]string{"Content-Type": "text/plain; charset=utf-8"})
+	for _, want := range []string{"POST " + identitiesPath(user.ID), "Authorization: " + c.authz, `"value":"ana"`} {
+		if !strings.Contains(string(resp.Body), want) {
+			t.Errorf("echo %q lacks %q", resp.Body, want)
+		}
+	}
+	resp = c.do(http.MethodPost, identitiesPath(user.ID), twitterBody("ana")).want(t, http.StatusBadRequest)
+	if e := resp.apiError(t); e.Error != "BadGateway" || !strings.Contains(e.Description, "Authorization: "+c.authz) {
+		t.Errorf("JSON echo = %s", resp.Body)
+	}
+	if n := len(srv.Identities(user.ID)); n != 1 {
+		t.Fatalf("FaultEcho touched the store: %d identities", n)
+	}
+}
+
 func TestFaultDefaultBodies(t *testing.T) {
 	cases := []struct {
 		status      int

@@ -100,6 +100,8 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) int {
 			if rep, ok := s.notApplied(x); ok {
 				return x.write(w, rep)
 			}
+		case FaultEcho:
+			return x.write(w, fault.echo(x.r, x.body))
 		}
 	}
 	rep := s.dispatch(x)
