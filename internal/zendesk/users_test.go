@@ -178,11 +178,14 @@ func TestLookupUser_concurrentLookupsShareOneShowMany(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	// 18 lookups of 12 users: one batch, or two should the machine stall
-	// for the length of a window.
+	// 18 lookups of 12 users: show_many only, and each user asked for
+	// once, whichever batch it went in. How many batches they made depends
+	// on how fast the machine runs the goroutines (one when idle; a batch
+	// goes early once 8 lookups wait), so only the speed-independent bound
+	// is asserted; the batcher's own tests drive a manual clock.
 	batches := fake.Count(zendesktest.RouteShowMany)
-	if batches < 1 || batches > 2 || fake.TotalRequests() != batches {
-		t.Errorf("%d show_many of %d requests, want 1 (or 2) and nothing else", batches, fake.TotalRequests())
+	if batches < 1 || fake.TotalRequests() != batches {
+		t.Errorf("%d show_many of %d requests, want show_many only", batches, fake.TotalRequests())
 	}
 	asked := 0
 	for _, q := range showManyQueries(t, fake) {
@@ -367,8 +370,10 @@ func TestLookupUserByExternalID(t *testing.T) {
 	}
 	wg.Wait()
 	queries := showManyQueries(t, fake)
-	if len(queries) < 1 || len(queries) > 2 || fake.TotalRequests() != len(queries) {
-		t.Fatalf("%d show_many of %d requests for %d lookups, want 1 (or 2) and nothing else", len(queries), fake.TotalRequests(), len(tests))
+	// How many batches the lookups made depends on the machine's speed:
+	// what holds at any speed is show_many only, each value asked once.
+	if len(queries) < 1 || fake.TotalRequests() != len(queries) {
+		t.Fatalf("%d show_many of %d requests for %d lookups, want show_many only", len(queries), fake.TotalRequests(), len(tests))
 	}
 	var asked []string
 	for _, q := range queries {
