@@ -52,7 +52,10 @@ const (
 // requests are spread out at the rate the limit allows, through a token
 // bucket (golang.org/x/time/rate), so that a budget that refills as it is
 // spent is never overrun. When the budget is spent, one request at a time
-// goes to find out whether it has come back, unless the reset is known.
+// goes to find out whether it has come back, unless the reset is known; when
+// that request is refused again, room is taken as fast as it comes back
+// (a sliding window that other integrations keep full), and the next one
+// waits until one of the run's own requests of the last period leaves it.
 // A 429, or a 503 with Retry-After, holds every request for as long as it
 // asks, and a 429 halves the spreading rate, which then recovers slowly
 // while none come: when other traffic spends the same budget, the rate
@@ -108,6 +111,14 @@ type pacer struct {
 	holding      int
 	holdingSince time.Time
 	held         time.Duration
+	// counted holds when the answers to the requests Zendesk counted in
+	// the last period came, oldest first: a window that slides frees room
+	// as they leave it (see refusedAgain).
+	counted []time.Time
+	// refused is set by a 429, and cleared when a request sent after it
+	// (later than refusedAfter) is let through.
+	refused      bool
+	refusedAfter uint64
 	// lastStatus and lastRetryAfter describe the last rate-limited answer.
 	lastStatus     int
 	lastRetryAfter time.Duration
@@ -333,14 +344,24 @@ func (p *pacer) observe(t ticket, resp *http.Response) {
 	}
 	if wait, ok := rateLimitedWait(resp, now); ok {
 		p.lastStatus, p.lastRetryAfter = resp.StatusCode, wait
-		if until := now.Add(p.scale(wait)); until.After(p.pauseUntil) {
-			p.pauseUntil = until
-		}
+		until := now.Add(p.scale(wait))
 		if resp.StatusCode == http.StatusTooManyRequests {
+			if t.probe && p.refused {
+				until = p.refusedAgain(until)
+			}
+			p.refused, p.refusedAfter = true, p.sent
 			p.known, p.unlimited, p.remaining = true, false, 0
 			p.slowDown(now, t)
 		}
+		if until.After(p.pauseUntil) {
+			p.pauseUntil = until
+		}
 		return
+	}
+	// Zendesk counted this request, whatever it answered.
+	p.count(now)
+	if t.seq > p.refusedAfter {
+		p.refused = false
 	}
 	remaining, err := strconv.Atoi(resp.Header.Get("X-Rate-Limit-Remaining"))
 	if err != nil {
@@ -368,6 +389,38 @@ func (p *pacer) observe(t ticket, resp *http.Response) {
 	case err == nil && reset >= 0:
 		p.resetAt = now.Add(p.scale(time.Duration(reset) * time.Second))
 	}
+}
+
+// count notes that Zendesk counted a request answered now, and forgets
+// those answered before the last period.
+func (p *pacer) count(now time.Time) {
+	p.counted = append(p.counted, now)
+	gone := 0
+	for gone < len(p.counted) && !p.counted[gone].After(now.Add(-p.period)) {
+		gone++
+	}
+	p.counted = p.counted[gone:]
+}
+
+// refusedAgain says when to look again when the request that went to find
+// out whether room had come back, after a 429, is refused too: Retry-After
+// is the time until room comes back if no other request takes it first,
+// and under a window that slides, kept full by other integrations, they
+// take it, every time. Room comes back for this run as its own requests
+// leave the window, a period after Zendesk counted them: the next probe
+// waits for the first of them to leave once the Retry-After is over,
+// instead of meeting the limit again every Retry-After. Under a fixed
+// window or a refilled bucket Retry-After tells the truth, and a second
+// refusal in a row seldom comes; when it does, the wait, shorter than a
+// period, loses no budget: a bucket holds a period's refill, and the window
+// that turns meanwhile is still open when it ends.
+func (p *pacer) refusedAgain(until time.Time) time.Time {
+	for _, at := range p.counted {
+		if leaves := at.Add(p.period); !leaves.Before(until) {
+			return leaves
+		}
+	}
+	return until
 }
 
 // rateLimitedWait reports whether an answer says that Zendesk refused the

@@ -3,7 +3,9 @@ package zendesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -272,6 +274,116 @@ func TestPacer_slowsDownOnA429AndRecoversGently(t *testing.T) {
 	})
 }
 
+// Under a sliding window that other integrations keep full, a Retry-After
+// of a second is true only if nobody else comes first, and they do: the
+// probe sent after it is refused again. Room comes back for the run when
+// its own requests leave the window, so the next probe waits for the first
+// of them to leave, a period after Zendesk counted it, not for another
+// Retry-After. A single refusal still waits for its Retry-After alone.
+func TestPacer_aProbeRefusedAgainWaitsForTheRunsOwnRequestToLeave(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := newManualClock()
+		start := clock.Now()
+		p := testPacer(clock, time.Hour)
+		// Counted at 0s and 5s: the oldest leaves a minute window at 60s.
+		p.observe(mustGo(t, p), answer(200, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "300"))
+		clock.Advance(5 * time.Second)
+		p.observe(mustGo(t, p), answer(200, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "200"))
+		clock.Advance(5 * time.Second)
+		p.observe(mustGo(t, p), answer(429, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "0", "Retry-After", "1"))
+		waiting := []*pending{request(p, t.Context()), request(p, t.Context())}
+		clock.Advance(time.Second)
+		synctest.Wait()
+		probe := theProbe(t, waiting)
+		// Refused again, with another short Retry-After.
+		p.observe(probe.ticket, answer(429, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "0", "Retry-After", "1"))
+		rest := without(waiting, probe)
+		clock.Advance(time.Second)
+		synctest.Wait()
+		if n := countGone(t, rest); n != 0 {
+			t.Fatalf("%d requests went %s in, a Retry-After after a second refusal", n, clock.Now().Sub(start))
+		}
+		clock.Advance(start.Add(time.Minute - time.Millisecond).Sub(clock.Now()))
+		synctest.Wait()
+		if n := countGone(t, rest); n != 0 {
+			t.Fatalf("%d requests went before the run's oldest request left the window", n)
+		}
+		clock.Advance(time.Millisecond)
+		synctest.Wait()
+		probe = theProbe(t, rest)
+		// Room came back; the next refusal is a first one again, and its
+		// Retry-After is waited for, no more.
+		p.observe(probe.ticket, answer(200, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "10"))
+		p.observe(mustGo(t, p), answer(429, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "0", "Retry-After", "1"))
+		r := request(p, t.Context())
+		clock.Advance(time.Second)
+		synctest.Wait()
+		if !r.gone() {
+			t.Fatal("after a single refusal, a request still waited once its Retry-After had passed")
+		}
+	})
+}
+
+// The run's requests that leave the window during the Retry-After do not
+// count: others took that room, and the next probe waits for one that
+// leaves after it.
+func TestPacer_aProbeRefusedAgainWaitsPastTheRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := newManualClock()
+		start := clock.Now()
+		p := testPacer(clock, time.Hour)
+		// Counted at 0s and 5s: they leave a minute window at 60s and 65s.
+		p.observe(mustGo(t, p), answer(200, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "300"))
+		clock.Advance(5 * time.Second)
+		p.observe(mustGo(t, p), answer(200, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "200"))
+		clock.Advance(53 * time.Second)
+		p.observe(mustGo(t, p), answer(429, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "0", "Retry-After", "1"))
+		waiting := []*pending{request(p, t.Context()), request(p, t.Context())}
+		clock.Advance(time.Second)
+		synctest.Wait()
+		probe := theProbe(t, waiting)
+		// Refused again at 59s until 62s, after the request of 0s left.
+		p.observe(probe.ticket, answer(429, "X-Rate-Limit", "400", "X-Rate-Limit-Remaining", "0", "Retry-After", "3"))
+		rest := without(waiting, probe)
+		clock.Advance(start.Add(65*time.Second - time.Millisecond).Sub(clock.Now()))
+		synctest.Wait()
+		if n := countGone(t, rest); n != 0 {
+			t.Fatalf("%d requests went before the run's request of 5s left the window", n)
+		}
+		clock.Advance(time.Millisecond)
+		synctest.Wait()
+		theProbe(t, rest)
+	})
+}
+
+// theProbe returns the one request of rs that went, as the probe.
+func theProbe(t *testing.T, rs []*pending) *pending {
+	t.Helper()
+	var probe *pending
+	for _, r := range rs {
+		if r.gone() {
+			if probe != nil {
+				t.Fatal("two requests went together to find out whether room came back")
+			}
+			probe = r
+		}
+	}
+	if probe == nil || probe.err != nil || !probe.ticket.probe {
+		t.Fatalf("probe %+v, want one request going to find out whether room came back", probe)
+	}
+	return probe
+}
+
+func without(rs []*pending, r *pending) []*pending {
+	var out []*pending
+	for _, x := range rs {
+		if x != r {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func TestPacer_lateAnswersCannotRaiseTheCount(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := testPacer(newManualClock(), time.Hour)
@@ -439,4 +551,61 @@ func TestPacer_keepsConcurrentRequestsUnderTheLimit(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests, %d answered 429", fake.TotalRequests(), fake.CountStatus(http.StatusTooManyRequests))
+}
+
+// Against the fake's sliding window with 30% of it spent by other
+// integrations, which keep it full, 1,000 requests of ten workers are
+// refused fewer than 1% of the time: once the window is full, the probe
+// refused again waits for the run's own requests to leave it. The clock is
+// synctest's, so the minutes this takes pass at once, and the fake counts
+// by it (its handler runs in the bubble).
+func TestPacer_aSlidingWindowKeptFullByOthersRefusesFewRequests(t *testing.T) {
+	const requests, workers = 1000, 10
+	fake := zendesktest.NewTest(t, zendesktest.Options{RateLimit: 400, RateLimiter: zendesktest.SlidingWindow, OtherTraffic: 0.3})
+	u := fake.AddUser("Ana", "ana@example.com")
+	path := fmt.Sprintf("/api/v2/users/%d/identities/%d", u.ID, fake.Identities(u.ID)[0].ID)
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(pacerConfig{maxWait: time.Hour})
+		jobs := make(chan struct{}, requests)
+		for range requests {
+			jobs <- struct{}{}
+		}
+		close(jobs)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				// Terraform's own time between a worker's requests, a
+				// little different for each.
+				think := time.Duration(50+10*w) * time.Millisecond
+				for range jobs {
+					time.Sleep(think)
+					for {
+						tk, err := p.wait(t.Context())
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						req := httptest.NewRequest(http.MethodGet, path, nil)
+						req.SetBasicAuth(zendesktest.DefaultEmail+"/token", zendesktest.DefaultAPIToken)
+						rec := httptest.NewRecorder()
+						fake.ServeHTTP(rec, req)
+						time.Sleep(10 * time.Millisecond)
+						p.observe(tk, rec.Result())
+						if rec.Code != http.StatusTooManyRequests {
+							break
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+	})
+	if n := fake.CountStatus(http.StatusOK); n != requests {
+		t.Fatalf("%d answers were 200, want %d", n, requests)
+	}
+	refused := fake.CountStatus(http.StatusTooManyRequests)
+	if total := fake.TotalRequests(); refused*100 >= total {
+		t.Errorf("%d of %d requests were answered 429, want fewer than 1%%", refused, total)
+	}
+	t.Logf("%d requests, %d answered 429, %d of other integrations", fake.TotalRequests(), refused, fake.OtherRequests())
 }
