@@ -115,13 +115,13 @@ func TestBatcher_goesWhenNoKeyJoinsForItsQuietPeriod(t *testing.T) {
 			t.Fatalf("batches = %v, want [[1]]", got)
 		}
 		// The next key came 60ms after the first, more than the batch
-		// waited: the next batch waits four such gaps.
+		// waited: the next batch waits gapMultiple such gaps.
 		clock.Advance(10 * time.Millisecond)
 		lookup(t, b, 2)
-		clock.Advance(239 * time.Millisecond)
+		clock.Advance(gapMultiple*60*time.Millisecond - time.Millisecond)
 		synctest.Wait()
 		if got := l.all(); len(got) != 1 {
-			t.Fatalf("batches = %v before four gaps had passed", got)
+			t.Fatalf("batches = %v before %d gaps had passed", got, gapMultiple)
 		}
 		clock.Advance(time.Millisecond)
 		synctest.Wait()
