@@ -172,6 +172,14 @@ func (e *attemptTimeoutError) Error() string {
 // Timeout reports that the error is a timeout, as net.Error does.
 func (e *attemptTimeoutError) Timeout() bool { return true }
 
+// CloseIdleConnections closes the idle connections of the transport
+// underneath, as http.Client.CloseIdleConnections expects of a transport.
+func (t *pacedTransport) CloseIdleConnections() {
+	if closer, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		closer.CloseIdleConnections()
+	}
+}
+
 // again copies a request to be sent once more, with a fresh body and the
 // current credentials.
 func (t *pacedTransport) again(req *http.Request) (*http.Request, error) {

@@ -109,3 +109,26 @@ func wantAttemptTimedOut(t *testing.T, err error) {
 		t.Errorf("error = %q, want it to say %q", err, want)
 	}
 }
+
+// closeCounter is a transport that counts CloseIdleConnections calls.
+type closeCounter struct {
+	http.RoundTripper
+	closed int
+}
+
+func (c *closeCounter) CloseIdleConnections() { c.closed++ }
+
+// Closing a client's idle connections reaches the transport underneath
+// the pacer, as tests and long runs that drop connections expect.
+func TestTransport_closesTheIdleConnectionsUnderneath(t *testing.T) {
+	t.Parallel()
+	base := &closeCounter{RoundTripper: http.DefaultTransport}
+	c, err := New(Config{URL: "https://acme.zendesk.com", Auth: BearerToken("t"), HTTPClient: &http.Client{Transport: base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.http.CloseIdleConnections()
+	if base.closed != 1 {
+		t.Errorf("CloseIdleConnections reached the transport underneath %d times, want 1", base.closed)
+	}
+}
