@@ -58,6 +58,35 @@ func TestCreateIdentity_aDuplicateAfterAResendIsTheUsersOwnIdentity(t *testing.T
 	}
 }
 
+// A 503 with Retry-After is documented as "not processed", and the
+// transport sends the create again after the wait; should a proxy have
+// answered it after Zendesk made the identity, the resend is refused as a
+// duplicate, and the lookup that follows finds the user's own identity.
+func TestCreateIdentity_aDuplicateAfterATransportResendIsTheUsersOwnIdentity(t *testing.T) {
+	t.Parallel()
+	fake := zendesktest.NewTest(t, zendesktest.Options{})
+	ada := fake.AddUser("Ada", "ada@example.org")
+	fake.AddFault(zendesktest.Fault{Kind: zendesktest.FaultAfterCommit, Route: zendesktest.RouteCreate, Status: http.StatusServiceUnavailable, RetryAfter: 1, Times: 1})
+	c, _ := newTestClient(t, fake)
+
+	got, err := c.CreateIdentity(context.Background(), ada.ID, CreateIdentityRequest{Type: TypeEmail, Value: "ada.work@example.org"})
+	if err != nil {
+		t.Fatalf("CreateIdentity = %v, want the identity the first attempt made", err)
+	}
+	var stored []zendesktest.Identity
+	for _, id := range fake.Identities(ada.ID) {
+		if id.Value == "ada.work@example.org" {
+			stored = append(stored, id)
+		}
+	}
+	if len(stored) != 1 || got.ID != stored[0].ID {
+		t.Fatalf("CreateIdentity = %s; the fake holds %+v, want exactly that one", describe(got), stored)
+	}
+	// The 503 after the commit, the resend refused as a duplicate, and the
+	// lookup that finds it.
+	wantRequests(t, fake, zendesktest.RouteCreate, zendesktest.RouteCreate, zendesktest.RouteList)
+}
+
 // A value another user holds is never adopted: the resend's 422 is the
 // answer, after one more lookup among the user's own identities.
 func TestCreateIdentity_aDuplicateAfterAResendHeldByAnotherUserStaysAnError(t *testing.T) {

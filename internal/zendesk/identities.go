@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -164,10 +165,15 @@ func (c *Client) GetIdentity(ctx context.Context, userID, identityID int64) (*Id
 // A create sent again that Zendesk refuses as a duplicate (422
 // DuplicateValue) is looked up once more: the earlier attempt may have
 // made the identity after all, and a search served before it showed in
-// the list missed it. The user's own identity is returned; a value another
-// user holds stays the 422.
+// the list missed it. That holds too for a create that the transport sent
+// again after a 429 or a 503 with Retry-After, which Zendesk documents as
+// not processed but a proxy may send after the create went through. The
+// user's own identity is returned; a value another user holds stays the
+// 422.
 func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIdentityRequest) (*Identity, error) {
 	defer c.cache.forget(userID)
+	resent := new(atomic.Bool)
+	ctx = context.WithValue(ctx, resentKey{}, resent)
 	r := call{method: http.MethodPost, path: identitiesPath(userID), body: createEnvelope{Identity: req}}
 	for attempt := 1; ; attempt++ {
 		var out identityEnvelope
@@ -181,7 +187,7 @@ func (c *Client) CreateIdentity(ctx context.Context, userID int64, req CreateIde
 		var unusable *AnswerError
 		answered := errors.As(err, &unusable)
 		// Only a create whose outcome was unknown is sent again.
-		resentDuplicate := attempt > 1 && IsDuplicateValue(err)
+		resentDuplicate := (attempt > 1 || resent.Load()) && IsDuplicateValue(err)
 		if !answered && !resentDuplicate && !OutcomeUnknown(err) {
 			return nil, err
 		}

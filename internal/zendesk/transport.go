@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -89,6 +90,9 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			"method": req.Method, "url": req.URL.String(), "status": resp.StatusCode, "retry_after": wait.String(),
 		})
 		refused = buffered(resp)
+		if resent, ok := ctx.Value(resentKey{}).(*atomic.Bool); ok {
+			resent.Store(true)
+		}
 		if t.unpaced {
 			// The pacer learnt of a paced request's wait from its answer.
 			retryAt = now.Add(t.pacer.scale(wait))
@@ -207,6 +211,10 @@ func buffered(resp *http.Response) *http.Response {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp
 }
+
+// resentKey marks a context whose caller wants to know whether the
+// transport sent its request more than once (see CreateIdentity).
+type resentKey struct{}
 
 // notSentError is a request given up before it left: it had no effect.
 type notSentError struct{ err error }
