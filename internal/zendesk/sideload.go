@@ -18,9 +18,10 @@ package zendesk
 // The most is kept for the whole run, not per answer: once an answer
 // brought a user with 7 identities, a later answer whose users have 3 at
 // most is whole. Without a cap, the cost is a list of each user at the
-// run's most so far: a few users when users have different numbers of
-// identities, every user of an answer whose users all have as many as the
-// most, since a cap of that number would bring exactly the same answer.
+// run's most so far, when that is minSideloadCap or more: a few users when
+// users have different numbers of identities, every user of an answer whose
+// users all have as many as the most, since a cap of that number would
+// bring exactly the same answer.
 
 // minSideloadCap is the smallest cap on sideloaded identities the client
 // allows for.
